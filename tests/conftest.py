@@ -1,0 +1,123 @@
+"""Test fixtures: the app on SQLite and on PostgreSQL, both built by the Alembic migrations.
+
+Every test that uses ``app`` runs once per database backend. PostgreSQL is used when
+TEST_DATABASE_URL is set; with SUIVI_REQUIRE_ALL_BACKENDS=1 (CI) its absence is an error, not a skip.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+_INSTANCE = tempfile.mkdtemp(prefix="suivi-plainte-tests-")
+os.environ["SUIVI_INSTANCE_DIR"] = _INSTANCE
+os.environ.pop("SUIVI_DATABASE_URL", None)
+os.environ.pop("SUIVI_MODE", None)
+
+from flask_migrate import upgrade  # noqa: E402
+
+from webapp import create_app  # noqa: E402
+from webapp.extensions import db  # noqa: E402
+from tests.webclient import Client  # noqa: E402
+
+SQLITE_URL = f"sqlite:///{Path(_INSTANCE) / 'tests.sqlite'}"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRE_ALL = os.environ.get("SUIVI_REQUIRE_ALL_BACKENDS") == "1"
+
+if REQUIRE_ALL and not POSTGRES_URL:
+    raise pytest.UsageError("SUIVI_REQUIRE_ALL_BACKENDS=1 but TEST_DATABASE_URL is not set")
+
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+URLS = {"sqlite": SQLITE_URL, "postgresql": POSTGRES_URL}
+
+
+def make_app(backend: str, tmp_path: Path, **overrides):
+    config = {
+        "MODE": "testing", "TESTING": True, "SECRET_KEY": "tests-only-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": URLS[backend], "DOCUMENTS_DIR": str(tmp_path / "documents"),
+        "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+_migrated: set[str] = set()
+
+
+def migrate_once(backend: str, tmp_path: Path) -> None:
+    """Build the test database with the migrations, once per backend per run, from an empty schema."""
+    if backend in _migrated:
+        return
+    app = make_app(backend, tmp_path)
+    with app.app_context():
+        drop_everything()
+        upgrade()
+        db.engine.dispose()
+    _migrated.add(backend)
+
+
+def drop_everything() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    else:
+        metadata = sa.MetaData()
+        metadata.reflect(db.engine)
+        metadata.drop_all(db.engine)
+
+
+def empty_tables() -> None:
+    """Remove every row (the schema stays): each test starts from an empty database."""
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(sa.text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_factory(backend, tmp_path):
+    """Build an app on the current backend with extra configuration (e.g. a smaller size limit)."""
+    migrate_once(backend, tmp_path)
+    apps = []
+
+    def factory(**overrides):
+        app = make_app(backend, tmp_path, **overrides)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            empty_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return Client(app)
+
+
+@pytest.fixture
+def other_client(app) -> Client:
+    """A second browser, e.g. another victim."""
+    return Client(app)

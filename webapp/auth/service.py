@@ -1,0 +1,56 @@
+"""Signing agents and victims in and out."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from webapp import audit
+from webapp.audit import Actor
+from webapp.auth.passwords import verify_password
+from webapp.auth.sessions import end_session, start_session
+from webapp.extensions import db
+from webapp.models import Agent, VictimAccount
+
+
+class SignInRefused(Exception):
+    message = "L'adresse e-mail ou le mot de passe est incorrect."
+
+
+def sign_in_agent(email: str, password: str, by: Actor, user_agent: str = "") -> tuple[Agent, str]:
+    """Check an agent's credentials; return the agent and a new session token."""
+    agent = db.session.scalar(select(Agent).where(func.lower(Agent.email) == email.strip().lower()))
+    return _sign_in(agent, password, by, user_agent, "agent")
+
+
+def sign_in_victim(email: str, password: str, by: Actor, user_agent: str = ""):
+    """Check a victim's credentials; return her account and a new session token."""
+    victim = db.session.scalar(select(VictimAccount).where(VictimAccount.email == email.strip().lower()))
+    return _sign_in(victim, password, by, user_agent, "victim")
+
+
+def _sign_in(principal, password: str, by: Actor, user_agent: str, kind: str):
+    hashed = principal.password_hash if principal is not None else None
+    if not verify_password(hashed, password) or not principal.active:
+        audit.record(f"{kind}.sign_in_failed", by,
+                     service_id=getattr(principal, "service_id", None),
+                     subject=f"{kind}:{principal.public_id}" if principal else "",
+                     details=None if principal else {"reason": "unknown_email"})
+        db.session.commit()
+        raise SignInRefused()
+    token = start_session(principal, user_agent)
+    actor = Actor.for_agent(principal, by.ip) if kind == "agent" else Actor.for_victim(principal, by.ip)
+    audit.record(f"{kind}.signed_in", actor, subject=f"{kind}:{principal.public_id}")
+    db.session.commit()
+    return principal, token
+
+
+def sign_out(token: str, by: Actor) -> None:
+    if end_session(token) is not None:
+        audit.record("signed_out", by, subject=f"{by.kind}:{by.id}")
+    db.session.commit()
+
+
+def start_session_for(principal, by: Actor, user_agent: str = "") -> str:
+    """A session for an account that just proved who it is another way (activation)."""
+    token = start_session(principal, user_agent)
+    db.session.commit()
+    return token

@@ -1,0 +1,81 @@
+"""Sign-in pages for victims and for agents, and sign-out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from webapp.auth.access import current_actor
+from webapp.auth.forms import SignInForm
+from webapp.auth.service import SignInRefused, sign_in_agent, sign_in_victim, sign_out
+from webapp.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+SIGN_IN_LIMIT = "10 per minute; 60 per hour"
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def begin_session(principal, token: str, *, permanent: bool) -> None:
+    """Put a fresh session token in a fresh cookie session (no fixation), keeping a pending activation."""
+    pending = session.get("activation")
+    session.clear()
+    if pending:
+        session["activation"] = pending
+    session.permanent = permanent
+    principal.session_token = token
+    login_user(principal)
+
+
+def _sign_in_page(template: str, sign_in, default_next: str, permanent: bool):
+    form = SignInForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            principal, token = sign_in(form.email.data, form.password.data, current_actor(),
+                                       request.user_agent.string)
+        except SignInRefused as refused:
+            form.password.errors.append(refused.message)
+            status = 422
+        else:
+            begin_session(principal, token, permanent=permanent)
+            return redirect(safe_next(form.next.data, default_next))
+    elif form.is_submitted():
+        status = 422
+    return render_template(template, form=form), status
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def victim_sign_in():
+    return _sign_in_page("auth/victim_sign_in.html", sign_in_victim, url_for("complaints.index"), True)
+
+
+@bp.route("/agents/connexion", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def agent_sign_in():
+    return _sign_in_page("auth/agent_sign_in.html", sign_in_agent, url_for("agents.dashboard"), False)
+
+
+@bp.post("/deconnexion")
+def sign_out_view():
+    was_agent = current_user.is_authenticated and current_user.kind == "agent"
+    if current_user.is_authenticated and current_user.session_token:
+        sign_out(current_user.session_token, current_actor())
+    logout_user()
+    session.clear()
+    flash("Vous êtes maintenant hors de votre espace. Les informations de vos plaintes ont été effacées "
+          "de cet appareil." if not was_agent else "Déconnexion effectuée.", "success")
+    response = redirect(url_for("auth.agent_sign_in" if was_agent else "auth.victim_sign_in"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

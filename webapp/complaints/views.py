@@ -1,0 +1,65 @@
+"""Victim side: "Mes plaintes", the complaint page, its timeline fragment, document downloads."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, send_file
+from flask_login import current_user
+
+from webapp.auth.access import current_actor, victim_required
+from webapp.complaints import queries
+from webapp.complaints.service import record_view, timeline_version
+from webapp.documents.service import download_name, record_download
+from webapp.documents.storage import document_storage
+from webapp.http import etag_for, fragment_response, wants_fragment
+
+bp = Blueprint("complaints", __name__)
+
+
+@bp.get("/mes-plaintes")
+@victim_required
+def index():
+    return render_template("complaints/index.html", complaints=queries.complaints_of(current_user))
+
+
+def _page(complaint):
+    return render_template("complaints/show.html", complaint=complaint,
+                           timeline=queries.visible_timeline(complaint),
+                           documents=queries.visible_documents(complaint))
+
+
+@bp.get("/plaintes/<public_id>")
+@victim_required
+def show(public_id: str):
+    complaint = queries.victim_complaint_or_404(current_user, public_id)
+    record_view(complaint, current_actor())
+    return _page(complaint)
+
+
+@bp.get("/plaintes/<public_id>/chronologie")
+@victim_required
+def timeline(public_id: str):
+    """The timeline alone for htmx (cheap to refresh: ETag, 304), the whole page otherwise."""
+    complaint = queries.victim_complaint_or_404(current_user, public_id)
+    if not wants_fragment():
+        response = _page(complaint)
+        return response, 200, {"Vary": "HX-Request"}
+    etag = etag_for("victim-timeline", complaint.public_id, *timeline_version(complaint, include_internal=False))
+    return fragment_response(etag, lambda: render_template(
+        "complaints/_timeline.html", complaint=complaint, timeline=queries.visible_timeline(complaint)))
+
+
+@bp.get("/plaintes/<public_id>/documents/<document_id>")
+@victim_required
+def download(public_id: str, document_id: str):
+    document = queries.victim_document_or_404(current_user, public_id, document_id)
+    record_download(document, current_actor())
+    return send_document(document)
+
+
+def send_document(document):
+    """The file as an attachment with a meaningful name; never sniffed, never run by the browser."""
+    response = send_file(document_storage().path(document.storage_key), mimetype=document.content_type,
+                         as_attachment=True, download_name=download_name(document), conditional=True,
+                         etag=document.sha256, max_age=0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,116 @@
+"""Settings read from the environment, with safe defaults for the embedded mode.
+
+Every variable is prefixed ``SUIVI_``. The embedded mode (the default) needs none of them: it keeps
+a SQLite file, the uploaded documents and a generated secret key in the instance folder. The
+production mode refuses to start while a development default is still in place.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+EMBEDDED = "embedded"
+PRODUCTION = "production"
+TESTING = "testing"
+MODES = (EMBEDDED, PRODUCTION, TESTING)
+
+DEFAULT_MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is not safe or not complete enough to start."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"SUIVI_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Return the secret key kept in the instance folder, creating it on first start."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def build_config(instance_path: str | os.PathLike, overrides: dict | None = None) -> dict:
+    """Build the Flask configuration from the environment and explicit overrides."""
+    overrides = dict(overrides or {})
+    instance = Path(instance_path)
+    mode = overrides.pop("MODE", None) or _env("MODE", EMBEDDED)
+    if mode not in MODES:
+        raise ConfigurationError(f"SUIVI_MODE must be one of {', '.join(MODES)}, not {mode!r}.")
+    secret_key = _env("SECRET_KEY")
+    secret_from_instance = secret_key is None and mode != PRODUCTION
+    if secret_from_instance:
+        secret_key = _instance_secret_key(instance)
+
+    config = {
+        "MODE": mode,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'suivi-plainte.sqlite'}"),
+        "DOCUMENTS_DIR": _env("DOCUMENTS_DIR", str(instance / "documents")),
+        "MAX_DOCUMENT_SIZE": int(_env("MAX_DOCUMENT_SIZE", str(DEFAULT_MAX_DOCUMENT_SIZE))),
+        "PUBLIC_URL": _env("PUBLIC_URL"),
+        "REDIS_URL": _env("REDIS_URL"),
+        "VENDOR_DIR": _env("VENDOR_DIR", str(Path(__file__).resolve().parent.parent / "node_modules")),
+        "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
+        "ACTIVATION_CODE_VALIDITY": timedelta(days=int(_env("ACTIVATION_CODE_DAYS", "30"))),
+        "ACTIVATION_MAX_FAILURES": 5,
+        "VICTIM_SESSION_IDLE": timedelta(days=int(_env("VICTIM_SESSION_DAYS", "30"))),
+        "AGENT_SESSION_IDLE": timedelta(minutes=int(_env("AGENT_IDLE_MINUTES", "30"))),
+        "AGENT_SESSION_MAX": timedelta(hours=12),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "SESSION_COOKIE_NAME": "suivi_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", mode == PRODUCTION),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_I18N_ENABLED": False,  # WTForms' built-in French messages (webapp.forms)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    config.update(overrides)
+    # Requests far larger than a document are cut off before being read (413).
+    config.setdefault("MAX_CONTENT_LENGTH", config["MAX_DOCUMENT_SIZE"] + 256 * 1024)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    check_production_safety(config)
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """``postgresql://`` means the psycopg 3 driver here (the one installed)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def check_production_safety(config: dict) -> None:
+    """Refuse to run in production with a development default left in place."""
+    if config["MODE"] != PRODUCTION:
+        return
+    problems = []
+    if not config.get("SECRET_KEY") or len(config["SECRET_KEY"]) < 32:
+        problems.append("SUIVI_SECRET_KEY must be set to a random value of at least 32 characters")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        problems.append("SUIVI_DATABASE_URL must point to PostgreSQL")
+    if not config.get("PUBLIC_URL", "") or not config["PUBLIC_URL"].startswith("https://"):
+        problems.append("SUIVI_PUBLIC_URL must be the https:// address of the service")
+    if not config["SESSION_COOKIE_SECURE"]:
+        problems.append("session cookies must be Secure in production")
+    if problems:
+        raise ConfigurationError("Refusing to start in production: " + "; ".join(problems) + ".")
