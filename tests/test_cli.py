@@ -60,5 +60,6 @@ def test_demo_seeds_once_and_prints_working_logins_and_codes(app):
     assert response.status_code == 302
     response = victim.submit("/activation/compte", data={"email": "camille@example.org", "password": "une phrase solide",
                                                          "password_confirmation": "une phrase solide"})
-    page = victim.text(response.headers["Location"])
+    listing = victim.text(response.headers["Location"])
+    page = victim.text(re.search(r'href="(/plaintes/[^"]+)"', listing).group(1))
     assert "Récépissé de dépôt de plainte" in page and "Enquête en cours" in page

@@ -66,8 +66,10 @@ def test_victim_follows_her_complaint_from_filing_to_download(app, client, other
     response = victim.submit("/activation/compte", data={
         "email": "ines.moreau@example.org", "password": "mon chat s'appelle Filou",
         "password_confirmation": "mon chat s'appelle Filou"})
-    assert response.status_code == 302
-    complaint_page_url = response.headers["Location"]
+    assert response.status_code == 302 and response.headers["Location"] == "/mes-plaintes"
+    listing = victim.text("/mes-plaintes")
+    assert "2026/012345" in listing and "est maintenant dans votre espace" in listing
+    complaint_page_url = re.search(r'href="(/plaintes/[^"]+)"', listing).group(1)
 
     page = victim.text(complaint_page_url)
     assert "Cambriolage" in page and "2026/012345" in page
@@ -77,9 +79,6 @@ def test_victim_follows_her_complaint_from_filing_to_download(app, client, other
     assert "Capitaine Paul Petit" in page and "Commissariat de Lille centre" in page
     # Newest first: the investigation milestone comes before the registration.
     assert page.index("Enquête en cours") < page.index("Plainte enregistrée")
-
-    # "Mes plaintes" lists it.
-    assert "2026/012345" in victim.text("/mes-plaintes")
 
     # She downloads her receipt with a meaningful name.
     link = re.search(r'href="(/plaintes/[^"]+/documents/[^"]+)"', page).group(1)

@@ -65,6 +65,10 @@ def test_victim_activates_from_the_qr_link_and_reads_her_complaint(live_server, 
     page.fill("#password", "mon vélo est bleu")
     page.fill("#password_confirmation", "mon vélo est bleu")
     page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/mes-plaintes$"))
+    assert "2026/777001" in page.locator(".alert-success").inner_text()
+    assert_accessible(page, "mes plaintes")
+    page.click(".complaint-list a")
     page.wait_for_url(re.compile(r".*/plaintes/[\w-]+$"))
 
     assert page.locator("h1").inner_text().startswith("Vol")
@@ -90,8 +94,6 @@ def test_victim_activates_from_the_qr_link_and_reads_her_complaint(live_server, 
     assert download.suggested_filename == "recepisse-plainte-2026-777001.pdf"
     assert open(download.path(), "rb").read().startswith(b"%PDF-")
 
-    page.goto(f"{live_server}/mes-plaintes")
-    assert_accessible(page, "mes plaintes")
     page.click("text=Se déconnecter")
     page.wait_for_url(re.compile(r".*/connexion$"))
     assert_accessible(page, "sign in")
@@ -112,6 +114,8 @@ def test_activation_works_without_javascript(live_server, browser_context, enrol
     page.fill("#password", "une phrase sans script")
     page.fill("#password_confirmation", "une phrase sans script")
     page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/mes-plaintes$"))
+    page.click(".complaint-list a")
     page.wait_for_url(re.compile(r".*/plaintes/[\w-]+$"))
     assert "Enquête en cours" in page.locator("#chronologie").inner_text()
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from webapp import audit
 from webapp.audit import Actor
@@ -74,17 +75,15 @@ def issue_activation_code(complaint: Complaint, by: Actor) -> IssuedCode:
 def verify_activation(typed_code: str, birth_date: date | None, by: Actor) -> ActivationCode:
     """Check a typed code and the birth date; return the code row or raise an ActivationError.
 
-    A wrong code and a wrong birth date take the same path and give the same answer.
+    A wrong code and a wrong birth date take the same path, do the same database work (one read,
+    one counter update, one audit entry, one commit) and give the same answer.
     """
-    canonical = normalise_code(typed_code or "")
-    row = db.session.scalar(
-        select(ActivationCode).where(ActivationCode.code_hash == hash_code(canonical or typed_code or "")))
-    if row is None:
-        audit.record("activation.failed", by, details={"reason": "unknown_code"})
-        db.session.commit()
-        raise ActivationRefused()
-    _check_usable(row)
-    if birth_date != row.complaint.victim_birth_date:
+    canonical = normalise_code(typed_code or "") or ""
+    row = db.session.scalar(select(ActivationCode).options(joinedload(ActivationCode.complaint))
+                            .where(ActivationCode.code_hash == hash_code(canonical)))
+    if row is not None:
+        _check_usable(row)
+    if row is None or birth_date != row.complaint.victim_birth_date:
         _record_failure(row, by)
     audit.record("activation.verified", by, complaint=row.complaint, subject=f"code:{row.id}")
     db.session.commit()
@@ -100,14 +99,16 @@ def _check_usable(row: ActivationCode) -> None:
         raise ActivationCodeExpired()
 
 
-def _record_failure(row: ActivationCode, by: Actor) -> None:
-    db.session.execute(update(ActivationCode).where(ActivationCode.id == row.id)
-                       .values(failed_attempts=ActivationCode.failed_attempts + 1))
-    db.session.refresh(row)
-    audit.record("activation.failed", by, complaint=row.complaint, subject=f"code:{row.id}",
-                 details={"reason": "birth_date", "attempts": row.failed_attempts})
-    if row.failed_attempts >= current_app.config["ACTIVATION_MAX_FAILURES"]:
-        row.locked_at = utcnow()
+def _record_failure(row: ActivationCode | None, by: Actor) -> None:
+    """Count a failed attempt on the code (or on nothing, at the same cost, for an unknown code)."""
+    attempts = db.session.scalar(
+        update(ActivationCode).where(ActivationCode.id == (row.id if row else -1))
+        .values(failed_attempts=ActivationCode.failed_attempts + 1).returning(ActivationCode.failed_attempts))
+    audit.record("activation.failed", by, complaint=row.complaint if row else None,
+                 subject=f"code:{row.id}" if row else "",
+                 details={"reason": "birth_date", "attempts": attempts} if row else {"reason": "unknown_code"})
+    if row is not None and attempts >= current_app.config["ACTIVATION_MAX_FAILURES"]:
+        db.session.execute(update(ActivationCode).where(ActivationCode.id == row.id).values(locked_at=utcnow()))
         audit.record("activation.locked", by, complaint=row.complaint, subject=f"code:{row.id}")
         db.session.commit()
         raise ActivationCodeLocked()

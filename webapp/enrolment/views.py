@@ -104,8 +104,9 @@ def _finish(code_id: int, victim, form):
     else:
         complaint = complete_activation(code_id, victim, actor)
     session.pop("activation", None)
-    flash("Votre plainte est maintenant dans votre espace. Vous pouvez suivre son avancement ici.", "success")
-    return redirect(url_for("complaints.show", public_id=complaint.public_id))
+    flash(f"Votre plainte n° {complaint.procedure_number} est maintenant dans votre espace. "
+          "Ouvrez-la pour suivre son avancement.", "success")
+    return redirect(url_for("complaints.index"))
 
 
 @bp.post("/agents/plaintes/<public_id>/lettre-activation")
