@@ -44,6 +44,16 @@ def test_unchanged_timeline_answers_304_and_a_new_event_changes_it(client, signe
     assert "Dossier transmis au procureur" in changed.get_data(as_text=True)
 
 
+def test_compressed_fragment_is_revalidated_too(client, signed_in_complaint):
+    url = f"/plaintes/{signed_in_complaint.public_id}/chronologie"
+    headers = {"HX-Request": "true", "Accept-Encoding": "gzip, deflate, br"}
+    first = client.get(url, headers=headers)
+    assert first.headers["Content-Encoding"] == "br"
+    etag = first.headers["ETag"]
+    again = client.get(url, headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304
+
+
 def test_internal_event_does_not_change_what_the_victim_sees(client, signed_in_complaint):
     url = f"/plaintes/{signed_in_complaint.public_id}/chronologie"
     etag = client.get(url, headers={"HX-Request": "true"}).headers["ETag"]

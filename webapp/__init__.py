@@ -23,8 +23,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from webapp import cli, errors, http, templating
+    from webapp import assets, cli, compression, errors, http, templating
+    assets.init_app(app)
+    from webapp.pwa.views import register_icons
+    register_icons(app)
     http.install_security_headers(app)
+    from webapp.auth.access import install_clear_site_data
+    install_clear_site_data(app)
+    compression.install(app)
     errors.register(app)
     templating.register(app)
     cli.register(app)
@@ -50,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.complaints.views import bp as complaints_bp
     from webapp.enrolment.views import bp as enrolment_bp
     from webapp.pages import bp as pages_bp
+    from webapp.pwa.views import bp as pwa_bp
 
-    for blueprint in (pages_bp, auth_bp, enrolment_bp, complaints_bp, agents_bp):
+    for blueprint in (pages_bp, pwa_bp, auth_bp, enrolment_bp, complaints_bp, agents_bp):
         app.register_blueprint(blueprint)

@@ -68,6 +68,11 @@ def build_config(instance_path: str | os.PathLike, overrides: dict | None = None
         "REDIS_URL": _env("REDIS_URL"),
         "VENDOR_DIR": _env("VENDOR_DIR", str(Path(__file__).resolve().parent.parent / "node_modules")),
         "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
+        "SERVICE_WORKER_PATH": _env("SERVICE_WORKER_PATH",
+                                    str(Path(__file__).resolve().parent.parent / "service-worker" / "sw.js")),
+        # A page slower than this is shown from the phone's copy while the network answer refreshes it.
+        "SW_NETWORK_TIMEOUT_MS": int(_env("SW_NETWORK_TIMEOUT_MS", "250")),
+        "SW_VERSION_SALT": "",
         "ACTIVATION_CODE_VALIDITY": timedelta(days=int(_env("ACTIVATION_CODE_DAYS", "30"))),
         "ACTIVATION_MAX_FAILURES": 5,
         "VICTIM_SESSION_IDLE": timedelta(days=int(_env("VICTIM_SESSION_DAYS", "30"))),

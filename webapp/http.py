@@ -62,7 +62,7 @@ def etag_for(*parts) -> str:
 
 def fragment_response(etag: str, render: Callable[[], str]) -> Response:
     """An HTML fragment that browsers keep privately and revalidate: 304 when unchanged, without rendering."""
-    if etag in request.if_none_match:
+    if request.if_none_match.contains_weak(etag):  # If-None-Match uses the weak comparison
         response = Response(status=304)
     else:
         response = Response(render(), mimetype="text/html")

@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, url_for
 
 from webapp.auth.access import signed_in_agent, signed_in_victim
 from webapp.extensions import csrf, db
-from webapp.templating import serve_asset
+from webapp.assets import serve_asset
 
 bp = Blueprint("pages", __name__)
 

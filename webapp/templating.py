@@ -1,22 +1,18 @@
 """Jinja filters and globals: French dates, catalogue labels, hashed asset URLs."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, abort, current_app, send_file, url_for
+from flask import Flask
 
 from webapp import catalogue
+from webapp.assets import asset_url
+from webapp.models import utcnow
 
 PARIS = ZoneInfo("Europe/Paris")
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre"]
-
-# Front-end packages come from node_modules (installed at set-up), served under a stable name.
-VENDOR_FILES = {"vendor/htmx.min.js": "htmx.org/dist/htmx.min.js"}
 
 
 def date_fr(value: date | datetime | None) -> str:
@@ -40,48 +36,12 @@ def filesize_fr(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
-def asset_path(name: str) -> Path:
-    app = current_app
-    if name in VENDOR_FILES:
-        return Path(app.config["VENDOR_DIR"]) / VENDOR_FILES[name]
-    path = (Path(app.static_folder) / name).resolve()
-    if Path(app.static_folder).resolve() not in path.parents:
-        abort(404)
-    return path
-
-
-@lru_cache(maxsize=128)
-def _fingerprint(path: Path, mtime: float) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
-def asset_fingerprint(name: str) -> str:
-    path = asset_path(name)
-    if not path.is_file():
-        raise FileNotFoundError(f"{name}: run the set-up (npm ci) to install front-end packages")
-    return _fingerprint(path, path.stat().st_mtime)
-
-
-def asset_url(name: str) -> str:
-    """URL of a static file with its content hash in the path, cached for a year by browsers."""
-    return url_for("pages.asset", fingerprint=asset_fingerprint(name), name=name)
-
-
-def serve_asset(fingerprint: str, name: str):
-    path = asset_path(name)
-    if not path.is_file() or asset_fingerprint(name) != fingerprint:
-        abort(404)
-    response = send_file(path, max_age=365 * 24 * 3600, conditional=True)
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_fr=date_fr, datetime_fr=datetime_fr, filesize_fr=filesize_fr,
         offence_label=catalogue.offence_label)
     app.jinja_env.globals.update(
-        asset_url=asset_url, milestone=catalogue.milestone, document_kind=catalogue.document_kind,
+        asset_url=asset_url, now=utcnow, milestone=catalogue.milestone, document_kind=catalogue.document_kind,
         OFFENCES=catalogue.OFFENCES, MILESTONES=catalogue.MILESTONES,
         DOCUMENT_KINDS=catalogue.DOCUMENT_KINDS)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -29,17 +29,22 @@ def backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def playwright():
     if not Path(CHROMIUM).exists() or not AXE.exists():
         message = f"browser tests need {CHROMIUM} and {AXE} (apt-get install chromium; npm ci)"
         if REQUIRED:
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

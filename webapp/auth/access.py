@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, request, session, url_for
 from flask_login import current_user
 
 from webapp.audit import Actor
@@ -17,15 +17,33 @@ from webapp.http import htmx_redirect
 def load_principal(token: str):
     session_row = find_session(token)
     if session_row is None:
+        _forget_lost_session()
         return None
     if session_row.agent_id is not None:
         principal = db.session.get(Agent, session_row.agent_id)
     else:
         principal = db.session.get(VictimAccount, session_row.victim_id)
     if principal is None or not principal.active:
+        _forget_lost_session()
         return None
     principal.session_token = token
     return principal
+
+
+def _forget_lost_session() -> None:
+    """The cookie names a session that has ended (timed out, account disabled): drop it, and have the
+    browser wipe what it kept of that person (pages and documents in the service worker's caches)."""
+    session.pop("_user_id", None)
+    session.pop("_fresh", None)
+    g.clear_site_data = True
+
+
+def install_clear_site_data(app) -> None:
+    @app.after_request
+    def clear_site_data(response):
+        if g.get("clear_site_data"):
+            response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 def signed_in_victim() -> VictimAccount | None:

@@ -1,21 +1,51 @@
 """Victim side: "Mes plaintes", the complaint page, its timeline fragment, document downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, send_file
+import hashlib
+import hmac
+
+from functools import wraps
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, make_response, render_template, send_file
 from flask_login import current_user
 
 from webapp.auth.access import current_actor, victim_required
 from webapp.complaints import queries
 from webapp.complaints.service import record_view, timeline_version
+from webapp.catalogue import document_kind
 from webapp.documents.service import download_name, record_download
 from webapp.documents.storage import document_storage
 from webapp.http import etag_for, fragment_response, wants_fragment
 
 bp = Blueprint("complaints", __name__)
 
+OWNER_HEADER = "SP-Cache-Owner"
+
+
+def cache_owner_key(victim) -> str:
+    """An opaque key of the signed-in victim: the service worker keeps her pages under it, and
+    forgets them all when another key shows up."""
+    return hmac.new(current_app.secret_key.encode(), f"cache-owner:{victim.public_id}".encode(),
+                    hashlib.sha256).hexdigest()[:24]
+
+
+def offline_capable(view):
+    """The victim's own pages may be kept by her phone's service worker (not by any shared cache)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        if response.status_code in (200, 304):
+            if "no-cache" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "private, no-cache"
+            response.headers[OWNER_HEADER] = cache_owner_key(current_user)
+        return response
+    return wrapped
+
 
 @bp.get("/mes-plaintes")
 @victim_required
+@offline_capable
 def index():
     return render_template("complaints/index.html", complaints=queries.complaints_of(current_user))
 
@@ -28,6 +58,7 @@ def _page(complaint):
 
 @bp.get("/plaintes/<public_id>")
 @victim_required
+@offline_capable
 def show(public_id: str):
     complaint = queries.victim_complaint_or_404(current_user, public_id)
     record_view(complaint, current_actor())
@@ -36,6 +67,7 @@ def show(public_id: str):
 
 @bp.get("/plaintes/<public_id>/chronologie")
 @victim_required
+@offline_capable
 def timeline(public_id: str):
     """The timeline alone for htmx (cheap to refresh: ETag, 304), the whole page otherwise."""
     complaint = queries.victim_complaint_or_404(current_user, public_id)
@@ -49,10 +81,13 @@ def timeline(public_id: str):
 
 @bp.get("/plaintes/<public_id>/documents/<document_id>")
 @victim_required
+@offline_capable
 def download(public_id: str, document_id: str):
     document = queries.victim_document_or_404(current_user, public_id, document_id)
     record_download(document, current_actor())
-    return send_document(document)
+    response = send_document(document)
+    response.headers["SP-Title"] = quote(document_kind(document.kind).label)
+    return response
 
 
 def send_document(document):
