@@ -71,7 +71,7 @@ def build_config(instance_path: str | os.PathLike, overrides: dict | None = None
         "SERVICE_WORKER_PATH": _env("SERVICE_WORKER_PATH",
                                     str(Path(__file__).resolve().parent.parent / "service-worker" / "sw.js")),
         # A page slower than this is shown from the phone's copy while the network answer refreshes it.
-        "SW_NETWORK_TIMEOUT_MS": int(_env("SW_NETWORK_TIMEOUT_MS", "250")),
+        "SW_NETWORK_TIMEOUT_MS": int(_env("SW_NETWORK_TIMEOUT_MS", "200")),
         "SW_VERSION_SALT": "",
         "ACTIVATION_CODE_VALIDITY": timedelta(days=int(_env("ACTIVATION_CODE_DAYS", "30"))),
         "ACTIVATION_MAX_FAILURES": 5,
@@ -84,6 +84,9 @@ def build_config(instance_path: str | os.PathLike, overrides: dict | None = None
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", mode == PRODUCTION),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        # The cookie is sent back only when the session changes, not with every asset: the idle timeout
+        # is kept on the server (webapp.auth.sessions), and every byte counts on slow mobile data.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_I18N_ENABLED": False,  # WTForms' built-in French messages (webapp.forms)
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

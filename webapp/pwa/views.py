@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
@@ -12,7 +13,7 @@ from webapp.pwa.icons import ICONS
 
 bp = Blueprint("pwa", __name__)
 
-SHELL_ASSETS = ["app.css", "app.js", "vendor/htmx.min.js", "icons/icon-192.png"]
+SHELL_ASSETS = ["app.css", "app.js", "vendor/htmx.min.js"]
 THEME_COLOR = "#000091"
 
 
@@ -41,7 +42,14 @@ def service_worker_source() -> str:
                              .encode()).hexdigest()[:12]
     config = {"version": version, "precache": precache, "offlineUrl": url_for("pwa.offline"),
               "networkTimeoutMs": current_app.config["SW_NETWORK_TIMEOUT_MS"]}
-    return source.replace('"__SP_CONFIG__"', json.dumps(json.dumps(config)))
+    return _minified(source).replace('"__SP_CONFIG__"', json.dumps(json.dumps(config)))
+
+
+def _minified(source: str) -> str:
+    """Comments and indentation out: the worker is downloaded on the first visit, over slow networks."""
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 @bp.get("/sw.js")
