@@ -215,3 +215,30 @@ def test_app_works_without_a_service_worker(live_server, browser_context, victim
     with page.expect_download() as download:
         page.click(f"a[href='/plaintes/{complaint.public_id}/documents/{receipt.public_id}']")
     assert download.value.suggested_filename.startswith("recepisse-plainte-2026-888001")
+
+
+def test_install_button_uses_the_browsers_prompt(live_server, browser_context, victim_with_documents):
+    victim, _, _ = victim_with_documents
+    page = browser_context().new_page()
+    sign_in(page, live_server, victim)
+    assert page.locator("[data-install-button]").is_hidden()
+    # Headless Chromium never offers installation by itself: hand the page the event it would receive.
+    page.evaluate("""() => {
+        const offer = new Event('beforeinstallprompt');
+        offer.prompt = () => { window.installPrompted = true; };
+        offer.userChoice = Promise.resolve({outcome: 'accepted'});
+        window.dispatchEvent(offer);
+    }""")
+    page.click("[data-install-button]")
+    assert page.evaluate("() => window.installPrompted") is True
+    assert axe_violations(page) == []
+
+
+def test_ios_visitors_get_the_share_menu_instructions(live_server, browser_context, victim_with_documents):
+    victim, _, _ = victim_with_documents
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
+    page = browser_context(user_agent=iphone).new_page()
+    sign_in(page, live_server, victim)
+    instructions = page.locator("[data-install-ios]")
+    assert instructions.is_visible() and "Sur l'écran d'accueil" in instructions.inner_text()
