@@ -25,6 +25,7 @@ node_modules/.installed: package.json package-lock.json
 
 run: setup
 	$(BIN)/flask db upgrade
+	$(BIN)/flask vapid init
 	$(BIN)/flask demo --base-url http://$(HOST):$(PORT)
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

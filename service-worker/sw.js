@@ -7,6 +7,8 @@
  *   can be marked "kept" so that all of its documents are downloaded and kept up to date.
  * - Privacy: only responses the server marks with the signed-in victim's opaque owner key are kept,
  *   in a cache of that owner; signing out, another owner, or a lost session wipes them.
+ * - Alerts: a push shows "Du nouveau sur votre plainte" (never a detail), one notification per
+ *   complaint (tag), and tells an open page to refresh its timeline; a tap opens the complaint.
  */
 "use strict";
 
@@ -258,3 +260,43 @@ async function refreshKeptDocuments(cache, path, html) {
     fetch(url, { credentials: "same-origin" }).then((response) => remember(new Request(url), response)).catch(() => {});
   }
 }
+
+/* ---- alerts ---- */
+
+function sameOriginPath(url) {
+  try {
+    const target = new URL(url || "/mes-plaintes", self.location.origin);
+    return target.origin === self.location.origin ? target.pathname : "/mes-plaintes";
+  } catch (error) {
+    return "/mes-plaintes";
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  const path = sameOriginPath(data.url);
+  event.waitUntil(Promise.all([
+    self.registration.showNotification(data.title || "Suivi Plainte", {
+      body: data.body || "Du nouveau sur votre plainte",
+      icon: CONFIG.icon, badge: CONFIG.badge, lang: "fr",
+      tag: data.tag || "suivi-plainte", renotify: true, data: { url: path },
+    }),
+    notifyClients({ type: "push", url: path }),
+  ]));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(sameOriginPath(event.notification.data && event.notification.data.url),
+                         self.location.origin).href;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((client) => client.url === target);
+    if (open) return open.focus();
+    return self.clients.openWindow(target);
+  }));
+});

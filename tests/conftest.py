@@ -18,9 +18,11 @@ os.environ.pop("SUIVI_DATABASE_URL", None)
 os.environ.pop("SUIVI_MODE", None)
 
 from flask_migrate import upgrade  # noqa: E402
+from py_vapid import Vapid  # noqa: E402
 
 from webapp import create_app  # noqa: E402
 from webapp.extensions import db  # noqa: E402
+from tests.push_service import PushService  # noqa: E402
 from tests.webclient import Client  # noqa: E402
 
 SQLITE_URL = f"sqlite:///{Path(_INSTANCE) / 'tests.sqlite'}"
@@ -33,12 +35,21 @@ if REQUIRE_ALL and not POSTGRES_URL:
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 URLS = {"sqlite": SQLITE_URL, "postgresql": POSTGRES_URL}
 
+_vapid = Vapid()
+_vapid.generate_keys()
+VAPID_PEM = _vapid.private_pem().decode()
+# One push service for the whole run (its state is reset for each test by the push_service fixture).
+PUSH_SERVICE = PushService(Path(_INSTANCE))
+
 
 def make_app(backend: str, tmp_path: Path, **overrides):
     config = {
         "MODE": "testing", "TESTING": True, "SECRET_KEY": "tests-only-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": URLS[backend], "DOCUMENTS_DIR": str(tmp_path / "documents"),
         "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", "SERVER_NAME": None,
+        "VAPID_PRIVATE_KEY": VAPID_PEM, "VAPID_SUBJECT": "mailto:tests@suivi-plainte.fr",
+        "PUSH_SERVICE_HOSTS": (f"127.0.0.1:{PUSH_SERVICE.port}",), "PUSH_CA_BUNDLE": str(PUSH_SERVICE.cert_path),
+        "PUSH_TIMEOUT_SECONDS": 1.0, "NOTIFICATIONS_EMBEDDED": False, "PUBLIC_URL": "https://suivi-plainte.test",
     }
     config.update(overrides)
     return create_app(config)
@@ -121,3 +132,41 @@ def client(app) -> Client:
 def other_client(app) -> Client:
     """A second browser, e.g. another victim."""
     return Client(app)
+
+
+@pytest.fixture
+def push_service():
+    """The local push service, with a clean state for this test."""
+    PUSH_SERVICE.subscribers.clear()
+    PUSH_SERVICE.script.clear()
+    PUSH_SERVICE.rejections.clear()
+    PUSH_SERVICE.delay = 0.0
+    PUSH_SERVICE.connections = 0
+    yield PUSH_SERVICE
+    assert PUSH_SERVICE.rejections == [], "the push service refused requests"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Mailbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            import email
+            self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+            return "250 OK"
+
+    import socket
+    with socket.socket() as probe:  # aiosmtpd needs a real port number to check it started
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox()
+    mailbox.port = port
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox
+    controller.stop()

@@ -34,6 +34,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.register(app)
     templating.register(app)
     cli.register(app)
+    from webapp.notifications import cli as notifications_cli, dispatcher
+    notifications_cli.register(app)
+    dispatcher.install_embedded(app)
     return app
 
 
@@ -56,7 +59,8 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.complaints.views import bp as complaints_bp
     from webapp.enrolment.views import bp as enrolment_bp
     from webapp.pages import bp as pages_bp
+    from webapp.notifications.views import bp as notifications_bp
     from webapp.pwa.views import bp as pwa_bp
 
-    for blueprint in (pages_bp, pwa_bp, auth_bp, enrolment_bp, complaints_bp, agents_bp):
+    for blueprint in (pages_bp, pwa_bp, auth_bp, enrolment_bp, complaints_bp, agents_bp, notifications_bp):
         app.register_blueprint(blueprint)

@@ -11,6 +11,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from webapp.notifications.subscriptions import DEFAULT_PUSH_HOSTS
+from webapp.notifications.vapid import check_subject
+
 EMBEDDED = "embedded"
 PRODUCTION = "production"
 TESTING = "testing"
@@ -73,6 +76,27 @@ def build_config(instance_path: str | os.PathLike, overrides: dict | None = None
         # A page slower than this is shown from the phone's copy while the network answer refreshes it.
         "SW_NETWORK_TIMEOUT_MS": int(_env("SW_NETWORK_TIMEOUT_MS", "200")),
         "SW_VERSION_SALT": "",
+        # Web push and email alerts (webapp.notifications)
+        "VAPID_PRIVATE_KEY": _env("VAPID_PRIVATE_KEY"),
+        "VAPID_SUBJECT": _env("VAPID_SUBJECT", "mailto:contact@suivi-plainte.fr"),
+        "PUSH_SERVICE_HOSTS": tuple(h.strip() for h in _env("PUSH_SERVICE_HOSTS", ",".join(DEFAULT_PUSH_HOSTS))
+                                    .split(",") if h.strip()),
+        "PUSH_CA_BUNDLE": _env("PUSH_CA_BUNDLE"),
+        "PUSH_TTL_SECONDS": int(_env("PUSH_TTL_SECONDS", str(28 * 24 * 3600))),
+        "PUSH_TIMEOUT_SECONDS": float(_env("PUSH_TIMEOUT_SECONDS", "10")),
+        "NOTIFICATIONS_EMBEDDED": _env_bool("NOTIFICATIONS_EMBEDDED", mode == EMBEDDED),
+        "NOTIFICATIONS_CONCURRENCY": int(_env("NOTIFICATIONS_CONCURRENCY", "32")),
+        "NOTIFICATIONS_BATCH_SIZE": int(_env("NOTIFICATIONS_BATCH_SIZE", "200")),
+        "NOTIFICATIONS_LEASE_SECONDS": int(_env("NOTIFICATIONS_LEASE_SECONDS", "120")),
+        "NOTIFICATIONS_MAX_ATTEMPTS": int(_env("NOTIFICATIONS_MAX_ATTEMPTS", "8")),
+        "NOTIFICATIONS_RETRY_BASE_SECONDS": int(_env("NOTIFICATIONS_RETRY_BASE_SECONDS", "30")),
+        "NOTIFICATIONS_POLL_SECONDS": float(_env("NOTIFICATIONS_POLL_SECONDS", "2")),
+        "SMTP_HOST": _env("SMTP_HOST"),
+        "SMTP_PORT": int(_env("SMTP_PORT", "587")),
+        "SMTP_SECURITY": _env("SMTP_SECURITY", "starttls"),
+        "SMTP_USERNAME": _env("SMTP_USERNAME"),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "MAIL_FROM": _env("MAIL_FROM", "Suivi Plainte <ne-pas-repondre@suivi-plainte.fr>"),
         "ACTIVATION_CODE_VALIDITY": timedelta(days=int(_env("ACTIVATION_CODE_DAYS", "30"))),
         "ACTIVATION_MAX_FAILURES": 5,
         "VICTIM_SESSION_IDLE": timedelta(days=int(_env("VICTIM_SESSION_DAYS", "30"))),
@@ -120,5 +144,7 @@ def check_production_safety(config: dict) -> None:
         problems.append("SUIVI_PUBLIC_URL must be the https:// address of the service")
     if not config["SESSION_COOKIE_SECURE"]:
         problems.append("session cookies must be Secure in production")
+    if problem := check_subject(config["VAPID_SUBJECT"]):
+        problems.append(problem)
     if problems:
         raise ConfigurationError("Refusing to start in production: " + "; ".join(problems) + ".")

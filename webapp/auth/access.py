@@ -27,6 +27,7 @@ def load_principal(token: str):
         _forget_lost_session()
         return None
     principal.session_token = token
+    principal.auth_session_id = session_row.id
     return principal
 
 

@@ -9,6 +9,7 @@ from webapp.auth.passwords import verify_password
 from webapp.auth.sessions import end_session, start_session
 from webapp.extensions import db
 from webapp.models import Agent, VictimAccount
+from webapp.notifications import subscriptions
 
 
 class SignInRefused(Exception):
@@ -44,7 +45,10 @@ def _sign_in(principal, password: str, by: Actor, user_agent: str, kind: str):
 
 
 def sign_out(token: str, by: Actor) -> None:
-    if end_session(token) is not None:
+    """End this device's session; its push subscription goes with it."""
+    ended = end_session(token)
+    if ended is not None:
+        subscriptions.remove_for_session(ended.id)
         audit.record("signed_out", by, subject=f"{by.kind}:{by.id}")
     db.session.commit()
 

@@ -13,6 +13,7 @@ from webapp.audit import Actor
 from webapp.catalogue import FIRST_MILESTONE, MILESTONES, OFFENCES
 from webapp.extensions import db
 from webapp.models import Agent, AgentRole, Complaint, Service, TimelineEvent, utcnow
+from webapp.notifications import outbox
 
 
 class ComplaintError(Exception):
@@ -119,7 +120,10 @@ def post_event(complaint: Complaint, event_code: str, *, note: str = "", visible
         return _event_by_submission(submission_key, complaint)
     audit.record("event.posted", by, complaint=complaint, subject=f"event:{event.public_id}",
                  details={"event_code": event_code, "visible_to_victim": visible_to_victim})
+    if visible_to_victim:
+        outbox.enqueue_for_complaint(complaint, "event")
     db.session.commit()
+    outbox.wake_dispatcher()
     return event
 
 

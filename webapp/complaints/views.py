@@ -16,6 +16,7 @@ from webapp.complaints.service import record_view, timeline_version
 from webapp.catalogue import document_kind
 from webapp.documents.service import download_name, record_download
 from webapp.documents.storage import document_storage
+from webapp.notifications.views import vapid_public_key
 from webapp.http import etag_for, fragment_response, wants_fragment
 
 bp = Blueprint("complaints", __name__)
@@ -53,7 +54,7 @@ def index():
 def _page(complaint):
     return render_template("complaints/show.html", complaint=complaint,
                            timeline=queries.visible_timeline(complaint),
-                           documents=queries.visible_documents(complaint))
+                           documents=queries.visible_documents(complaint), vapid_key=vapid_public_key())
 
 
 @bp.get("/plaintes/<public_id>")

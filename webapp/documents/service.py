@@ -16,6 +16,7 @@ from webapp.documents.checks import UploadRejected, receive_upload
 from webapp.documents.storage import document_storage
 from webapp.extensions import db
 from webapp.models import Complaint, Document
+from webapp.notifications import outbox
 
 
 def add_document(complaint: Complaint, stream: BinaryIO, *, kind: str, original_filename: str,
@@ -42,7 +43,10 @@ def add_document(complaint: Complaint, stream: BinaryIO, *, kind: str, original_
         return _by_submission(submission_key, complaint)
     audit.record("document.uploaded", by, complaint=complaint, subject=f"document:{document.public_id}",
                  details={"kind": kind, "sha256": checked.sha256, "size": checked.size_bytes})
+    if visible_to_victim:
+        outbox.enqueue_for_complaint(complaint, "document")
     db.session.commit()
+    outbox.wake_dispatcher()
     return document
 
 

@@ -2,11 +2,13 @@
 from webapp.models.audit import AuditEntry
 from webapp.models.base import new_public_id, utcnow
 from webapp.models.complaints import ActivationCode, Complaint, Document, TimelineEvent
+from webapp.models.notifications import Notification, NotificationAttempt, NotificationStatus, PushSubscription
 from webapp.models.services import Agent, AgentRole, Service
 from webapp.models.sessions import AuthSession
 from webapp.models.victims import VictimAccount
 
 __all__ = [
     "ActivationCode", "Agent", "AgentRole", "AuditEntry", "AuthSession", "Complaint", "Document",
-    "Service", "TimelineEvent", "VictimAccount", "new_public_id", "utcnow",
+    "Notification", "NotificationAttempt", "NotificationStatus", "PushSubscription", "Service",
+    "TimelineEvent", "VictimAccount", "new_public_id", "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -21,6 +21,9 @@ class VictimAccount(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(200), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    push_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    email_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notification_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session_token = None  # set when loaded from a session cookie
@@ -30,3 +33,9 @@ class VictimAccount(UserMixin, db.Model):
         return self.session_token
 
     kind = "victim"
+    auth_session_id = None  # set when loaded from a session cookie
+
+    @property
+    def alert_email(self) -> str:
+        """Where email alerts go: the address she chose for them, else her sign-in address."""
+        return self.notification_email or self.email

@@ -37,9 +37,25 @@ def _draw(size: int, *, maskable: bool) -> bytes:
     return buffer.getvalue()
 
 
+def _badge(size: int) -> bytes:
+    """The small monochrome badge of the status bar: the document shape, white on transparent."""
+    big = size * SUPERSAMPLE
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    left, top, width, height = big * 0.22, big * 0.12, big * 0.56, big * 0.76
+    draw.rounded_rectangle([left, top, left + width, top + height], radius=big * 0.06, fill=(255, 255, 255, 255))
+    check = [(left + width * 0.2, top + height * 0.55), (left + width * 0.42, top + height * 0.75),
+             (left + width * 0.82, top + height * 0.3)]
+    draw.line(check, fill=(0, 0, 0, 0), width=int(big * 0.09), joint="curve")
+    buffer = io.BytesIO()
+    image.resize((size, size), Image.LANCZOS).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
 ICONS = {
     "icons/icon-192.png": lambda: _draw(192, maskable=False),
     "icons/icon-512.png": lambda: _draw(512, maskable=False),
     "icons/maskable-512.png": lambda: _draw(512, maskable=True),
     "icons/apple-touch-icon.png": lambda: _draw(180, maskable=True),
+    "icons/badge-96.png": lambda: _badge(96),
 }

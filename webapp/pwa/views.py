@@ -41,7 +41,8 @@ def service_worker_source() -> str:
     version = hashlib.sha256(json.dumps([source, precache, current_app.config["SW_VERSION_SALT"]])
                              .encode()).hexdigest()[:12]
     config = {"version": version, "precache": precache, "offlineUrl": url_for("pwa.offline"),
-              "networkTimeoutMs": current_app.config["SW_NETWORK_TIMEOUT_MS"]}
+              "networkTimeoutMs": current_app.config["SW_NETWORK_TIMEOUT_MS"],
+              "icon": asset_url("icons/icon-192.png"), "badge": asset_url("icons/badge-96.png")}
     return _minified(source).replace('"__SP_CONFIG__"', json.dumps(json.dumps(config)))
 
 

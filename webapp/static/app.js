@@ -96,6 +96,7 @@
 
   function onWorkerMessage(event) {
     var message = event.data || {};
+    if (message.type === "push" && message.url === window.location.pathname) refreshTimeline();
     if (message.type === "page-refreshed" && message.url === window.location.href) {
       refreshTimeline();
       var banner = $("[data-offline-banner]");
@@ -180,6 +181,59 @@
     });
   }
 
+  /* ---- alerts (web push) ---- */
+  function csrfToken() {
+    var meta = $("meta[name=csrf-token]");
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function keyBytes(value) {
+    var raw = atob((value + "===".slice((value.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/"));
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    return bytes;
+  }
+
+  function subscribe(box, key) {
+    return Notification.requestPermission().then(function (permission) {
+      if (permission !== "granted") throw new Error("denied");
+      return worker.ready;
+    }).then(function (registration) {
+      return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+    }).then(function (subscription) {
+      return fetch(box.getAttribute("data-subscribe-url"), {
+        method: "POST", credentials: "same-origin", body: JSON.stringify(subscription),
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() }
+      });
+    }).then(function (response) {
+      if (!response.ok) throw new Error("server");
+    });
+  }
+
+  function offerAlerts() {
+    $$("[data-push]").forEach(function (box) {
+      var button = $("[data-push-subscribe]", box);
+      var status = $("[data-push-status]", box);
+      var say = function (name) { status.textContent = box.getAttribute("data-msg-" + name); };
+      var key = box.getAttribute("data-vapid-key");
+      if (!key || !worker || !("PushManager" in window) || !("Notification" in window)) return say("unsupported");
+      if (Notification.permission === "denied") return say("denied");
+      worker.ready.then(function (registration) { return registration.pushManager.getSubscription(); })
+        .then(function (existing) { if (existing && Notification.permission === "granted") say("done"); });
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        subscribe(box, key).then(function () {
+          say("done");
+          button.hidden = true;
+        }).catch(function (error) {
+          say(error.message === "denied" ? "denied" : "failed");
+          button.disabled = false;
+        });
+      });
+    });
+  }
+
   function showOfflineBanner() {
     var banner = $("[data-offline-banner]");
     if (!banner || !$("#chronologie")) return;
@@ -193,8 +247,9 @@
     refreshWhenVisible();
     offerInstall();
     showOfflineBanner();
-    if (!worker || !window.caches) return;  // the app works without a service worker, online only
+    if (!worker || !window.caches) return offerAlerts();  // works without a service worker, online only
     registerWorker();
+    offerAlerts();
   }
 
   if (document.readyState === "loading") {
