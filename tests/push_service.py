@@ -172,8 +172,23 @@ class PushService:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
+            def _json(self, data: dict):
+                body = json.dumps(data).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self):  # for a push service running in its own process (benchmarks)
+                if self.path == "/stats":
+                    return self._json({"deliveries": len(service.deliveries), "rejections": service.rejections})
+                self._answer(404)
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.path == "/subscribers":
+                    return self._json(service.new_subscriber().subscription_info())
                 token = self.path.rsplit("/", 1)[-1]
                 subscriber = service.subscribers.get(token)
                 if subscriber is None:
@@ -200,3 +215,15 @@ class PushService:
                 self._answer(status, headers)
 
         return Handler
+
+
+if __name__ == "__main__":  # python -m tests.push_service --delay 0.05 --dir /tmp/x
+    import argparse
+    import sys
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before answering each push")
+    parser.add_argument("--dir", type=Path, required=True, help="where to write the TLS certificate")
+    arguments = parser.parse_args()
+    running = PushService(arguments.dir, delay=arguments.delay)
+    print(json.dumps({"port": running.port, "cert": str(running.cert_path)}), flush=True)
+    sys.stdin.read()  # until the parent closes our stdin

@@ -15,6 +15,9 @@ EXPECTED_ROUTES = {
     "/agents/plaintes/<public_id>/etapes", "/agents/plaintes/<public_id>/documents",
     "/agents/plaintes/<public_id>/documents/<document_id>", "/agents/plaintes/<public_id>/lettre-activation",
     "/assets/<fingerprint>/<path:name>", "/sante", "/static/<path:filename>",
+    "/sw.js", "/manifest.webmanifest", "/hors-ligne", "/installer",
+    "/mes-alertes", "/mes-alertes/appareils/<public_id>/retirer", "/notifications/abonnements",
+    "/agents/alertes", "/agents/alertes/<public_id>/relancer",
 }
 
 
@@ -37,14 +40,15 @@ def test_victim_and_agent_pages_are_well_formed(app, client, other_client):
     victim = create_victim()
     complaint = create_complaint(service, agent=agent, victim=victim)
     create_document(complaint)
-    for url in ["/", "/activation", "/connexion", "/agents/connexion", "/nulle-part"]:
+    for url in ["/", "/activation", "/connexion", "/agents/connexion", "/nulle-part", "/installer", "/hors-ligne"]:
         response = client.get(url)
         assert_proper_page(response.get_data(as_text=True), url)
     sign_in_victim(client, victim)
-    for url in ["/mes-plaintes", f"/plaintes/{complaint.public_id}"]:
+    for url in ["/mes-plaintes", f"/plaintes/{complaint.public_id}", "/mes-alertes"]:
         assert_proper_page(client.text(url), url)
     sign_in_agent(other_client, agent)
-    for url in ["/agents/", "/agents/plaintes/nouvelle", f"/agents/plaintes/{complaint.public_id}", "/agents/journal"]:
+    for url in ["/agents/", "/agents/plaintes/nouvelle", f"/agents/plaintes/{complaint.public_id}", "/agents/journal",
+                "/agents/alertes"]:
         assert_proper_page(other_client.text(url), url)
     letter = other_client.submit(f"/agents/plaintes/{complaint.public_id}",
                                  action=f"/agents/plaintes/{complaint.public_id}/lettre-activation")

@@ -41,6 +41,9 @@ def test_victim_subscribes_from_the_complaint_page(app, live_server, browser_con
     stored = db.session.scalar(select(PushSubscription))
     assert stored.endpoint == subscription["endpoint"] and stored.victim_id == victim.id
     assert axe_violations(page) == []
+    page.goto(f"{live_server}/mes-alertes")
+    assert "(cet appareil)" in page.locator(".devices").inner_text()
+    assert axe_violations(page) == []
 
 
 def test_refused_permission_gets_a_kind_explanation(app, live_server, browser_context):
