@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -66,9 +67,20 @@ class AssetRegistry:
         mtime = path.stat().st_mtime
         cached = self._cache.get(name)
         if cached is None or cached[0] != mtime:  # files edited during development are picked up
-            cached = (mtime, Asset(name, path.read_bytes(), _content_type(name)))
+            data = path.read_bytes()
+            if name.endswith(".js") and name not in VENDOR_FILES:
+                data = minify_js(data.decode("utf-8")).encode("utf-8")
+            cached = (mtime, Asset(name, data, _content_type(name)))
             self._cache[name] = cached
         return cached[1]
+
+
+def minify_js(source: str) -> str:
+    """Our own scripts without comments and indentation (they are written to be read, and downloaded
+    over slow networks). Only whole-line ``//`` comments are removed, never anything inside a line."""
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 def _content_type(name: str) -> str:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 
-from webapp.assets import asset_url
+from webapp.assets import asset_url, minify_js
 from webapp.pwa.icons import ICONS
 
 bp = Blueprint("pwa", __name__)
@@ -43,14 +42,7 @@ def service_worker_source() -> str:
     config = {"version": version, "precache": precache, "offlineUrl": url_for("pwa.offline"),
               "networkTimeoutMs": current_app.config["SW_NETWORK_TIMEOUT_MS"],
               "icon": asset_url("icons/icon-192.png"), "badge": asset_url("icons/badge-96.png")}
-    return _minified(source).replace('"__SP_CONFIG__"', json.dumps(json.dumps(config)))
-
-
-def _minified(source: str) -> str:
-    """Comments and indentation out: the worker is downloaded on the first visit, over slow networks."""
-    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
-    lines = (line.strip() for line in source.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
+    return minify_js(source).replace('"__SP_CONFIG__"', json.dumps(json.dumps(config)))
 
 
 @bp.get("/sw.js")
