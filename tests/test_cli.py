@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tests.factories import create_service
 from tests.webclient import Client
 from webapp.extensions import db
-from webapp.models import Agent, AgentRole, Complaint, Document, Service
+from webapp.models import Agent, AgentRole, Complaint, Document, Message, Service, WithdrawalRequest
 
 
 def test_create_service_and_agent(app):
@@ -42,9 +42,11 @@ def test_demo_seeds_once_and_prints_working_logins_and_codes(app):
     second = runner.invoke(args=["demo"])
     assert db.session.scalar(select(func.count(Service.id))) == 1
     assert db.session.scalar(select(func.count(Agent.id))) == 3
-    assert db.session.scalar(select(func.count(Complaint.id))) == 2
+    assert db.session.scalar(select(func.count(Complaint.id))) == 3
     documents = db.session.scalars(select(Document)).all()
     assert documents and all(d.content_type == "application/pdf" for d in documents)
+    assert db.session.scalar(select(func.count(Message.id))) == 2
+    assert db.session.scalar(select(WithdrawalRequest.status)) == "pending"
 
     # The printed logins and codes work.
     email, password = re.search(r"(enqueteur@\S+)\s+mot de passe : (\S+)", second.output).groups()
@@ -52,8 +54,14 @@ def test_demo_seeds_once_and_prints_working_logins_and_codes(app):
     assert client.submit("/agents/connexion", data={"email": email, "password": password}).status_code == 302
     codes = re.findall(r"code\s+([A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\s+date de naissance : (\d\d)/(\d\d)/(\d{4})",
                        second.output)
-    assert len(codes) == 2
+    assert len(codes) == 1
     code, day, month, year = codes[0]
+    # The enrolled demo victim signs in and finds her thread and her pending withdrawal request.
+    victim_email, victim_password = re.search(r"(camille\.martin@\S+)\s+mot de passe : (\S+)", second.output).groups()
+    camille = Client(app)
+    assert camille.submit("/connexion", data={"email": victim_email, "password": victim_password}).status_code == 302
+    listing = camille.text("/mes-plaintes")
+    assert listing.count('href="/plaintes/') == 2
     victim = Client(app)
     response = victim.submit("/activation", data={"code": code, "birth_day": day, "birth_month": month,
                                                   "birth_year": year})
@@ -62,4 +70,4 @@ def test_demo_seeds_once_and_prints_working_logins_and_codes(app):
                                                          "password_confirmation": "une phrase solide"})
     listing = victim.text(response.headers["Location"])
     page = victim.text(re.search(r'href="(/plaintes/[^"]+)"', listing).group(1))
-    assert "Récépissé de dépôt de plainte" in page and "Enquête en cours" in page
+    assert "Récépissé de dépôt de plainte" in page and "Plainte enregistrée" in page

@@ -73,7 +73,7 @@ def test_bad_files_are_refused_politely_and_nothing_is_kept(app, client, agent_o
 
 
 def test_file_over_the_configured_limit_is_refused(app_factory):
-    app = app_factory(MAX_DOCUMENT_SIZE=2000)
+    app = app_factory(MAX_DOCUMENT_SIZE=2000, MAX_ATTACHMENT_SIZE=2000, MAX_ATTACHMENTS=1)
     from tests.webclient import Client
     client = Client(app)
     with app.app_context():

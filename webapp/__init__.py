@@ -59,8 +59,10 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.complaints.views import bp as complaints_bp
     from webapp.enrolment.views import bp as enrolment_bp
     from webapp.pages import bp as pages_bp
+    from webapp.messages.views import bp as messages_bp
     from webapp.notifications.views import bp as notifications_bp
     from webapp.pwa.views import bp as pwa_bp
 
-    for blueprint in (pages_bp, pwa_bp, auth_bp, enrolment_bp, complaints_bp, agents_bp, notifications_bp):
+    for blueprint in (pages_bp, pwa_bp, auth_bp, enrolment_bp, complaints_bp, messages_bp, agents_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)

@@ -30,6 +30,12 @@ ACTION_LABELS = {
     "document.uploaded": "Document déposé",
     "document.downloaded": "Document téléchargé",
     "document.rejected": "Document refusé",
+    "message.sent": "Message envoyé",
+    "attachment.downloaded": "Pièce jointe téléchargée",
+    "withdrawal.requested": "Demande de retrait de plainte",
+    "withdrawal.cancelled": "Demande de retrait annulée",
+    "withdrawal.acknowledged": "Demande de retrait prise en compte",
+    "complaint.reassigned": "Enquêteur changé",
 }
 
 
@@ -76,6 +82,12 @@ def record(action: str, actor: Actor, *, complaint: Complaint | None = None, ser
     )
     db.session.add(entry)
     return entry
+
+
+def complaint_excerpt(complaint: Complaint, limit: int = 10) -> list[AuditEntry]:
+    """The latest entries about one complaint, for its page in the back-office."""
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.complaint_id == complaint.id)
+                                   .order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()).limit(limit)))
 
 
 def service_trail(service_id: int, *, action: str | None = None):

@@ -87,6 +87,11 @@ MILESTONES = {m.code: m for m in [
         "vos documents dans l'application.",
         closes_case=True),
     Milestone(
+        "retrait_pris_en_compte", "Demande de retrait prise en compte",
+        "Le service a enregistré votre demande de retrait de plainte et l'a transmise. Le procureur de "
+        "la République reste libre de poursuivre l'auteur : certaines infractions, comme les violences, "
+        "sont poursuivies même sans plainte."),
+    Milestone(
         "information", "Information du service",
         "Le service vous donne une information sur votre dossier."),
 ]}

@@ -67,6 +67,9 @@ def build_config(instance_path: str | os.PathLike, overrides: dict | None = None
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'suivi-plainte.sqlite'}"),
         "DOCUMENTS_DIR": _env("DOCUMENTS_DIR", str(instance / "documents")),
         "MAX_DOCUMENT_SIZE": int(_env("MAX_DOCUMENT_SIZE", str(DEFAULT_MAX_DOCUMENT_SIZE))),
+        "MAX_ATTACHMENT_SIZE": int(_env("MAX_ATTACHMENT_SIZE", str(DEFAULT_MAX_DOCUMENT_SIZE))),
+        "MAX_ATTACHMENTS": int(_env("MAX_ATTACHMENTS", "5")),
+        "STALE_AFTER_DAYS": int(_env("STALE_AFTER_DAYS", "30")),
         "PUBLIC_URL": _env("PUBLIC_URL"),
         "REDIS_URL": _env("REDIS_URL"),
         "VENDOR_DIR": _env("VENDOR_DIR", str(Path(__file__).resolve().parent.parent / "node_modules")),
@@ -117,7 +120,8 @@ def build_config(instance_path: str | os.PathLike, overrides: dict | None = None
     }
     config.update(overrides)
     # Requests far larger than a document are cut off before being read (413).
-    config.setdefault("MAX_CONTENT_LENGTH", config["MAX_DOCUMENT_SIZE"] + 256 * 1024)
+    config.setdefault("MAX_CONTENT_LENGTH", max(config["MAX_DOCUMENT_SIZE"],
+                                                config["MAX_ATTACHMENT_SIZE"] * config["MAX_ATTACHMENTS"]) + 256 * 1024)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     check_production_safety(config)
     return config

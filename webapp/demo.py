@@ -1,4 +1,5 @@
-"""Demonstration data: one service, one agent per role, two complaints with events and real PDFs."""
+"""Demonstration data: one service, one agent per role, a victim with two complaints (a thread of
+messages, a pending withdrawal request), and one complaint waiting for activation; real PDFs."""
 from __future__ import annotations
 
 import io
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 from fpdf import FPDF
+from werkzeug.datastructures import FileStorage
 from sqlalchemy import select
 
 from webapp.audit import Actor
@@ -18,10 +20,13 @@ from webapp.documents.service import add_document
 from webapp.enrolment.letter import activation_url
 from webapp.enrolment.service import issue_activation_code
 from webapp.extensions import db
-from webapp.models import Agent, AgentRole, Complaint, Service
+from webapp.messages.service import send_message
+from webapp.messages.withdrawal import request_withdrawal
+from webapp.models import Agent, AgentRole, Complaint, Service, VictimAccount
 
 DEMO_SERVICE = "Commissariat de police de Lyon 3e arrondissement (démonstration)"
 DEMO_BIRTH_DATE = date(1988, 5, 14)
+DEMO_VICTIM_EMAIL = "camille.martin@example.org"
 AGENTS = [
     ("accueil@demo.suivi-plainte.fr", "Julie Bernard", "Gardienne de la paix", AgentRole.AGENT),
     ("enqueteur@demo.suivi-plainte.fr", "Karim Benali", "Brigadier-chef", AgentRole.INVESTIGATOR),
@@ -48,16 +53,19 @@ def seed_if_empty() -> bool:
         passwords[email] = secrets.token_urlsafe(9)
         db.session.add(Agent(service_id=service.id, email=email, full_name=name, grade=grade, role=role,
                              password_hash=hash_password(passwords[email])))
+    passwords[DEMO_VICTIM_EMAIL] = secrets.token_urlsafe(9)
+    victim = VictimAccount(email=DEMO_VICTIM_EMAIL, password_hash=hash_password(passwords[DEMO_VICTIM_EMAIL]))
+    db.session.add(victim)
     db.session.commit()
     path = credentials_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(passwords, indent=2))
     path.chmod(0o600)
-    _seed_complaints(service)
+    _seed_complaints(service, victim)
     return True
 
 
-def _seed_complaints(service: Service) -> None:
+def _seed_complaints(service: Service, victim: VictimAccount) -> None:
     agent = db.session.scalar(select(Agent).where(Agent.email == AGENTS[0][0]))
     investigator = db.session.scalar(select(Agent).where(Agent.email == AGENTS[1][0]))
     by = Actor.system("démonstration")
@@ -68,7 +76,7 @@ def _seed_complaints(service: Service) -> None:
         facts_place="12 rue Paul Bert, 69003 Lyon (domicile)", against_named_person=False, suspect_name="",
         investigator_public_id=investigator.public_id, victim_family_name="Martin",
         victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)",
-        victim_email="camille.martin@example.org", victim_phone="06 12 34 56 78"), by_agent)
+        victim_email=DEMO_VICTIM_EMAIL, victim_phone="06 12 34 56 78"), by_agent)
     _attach_pdf(burglary, "recepisse", by_agent)
     _attach_pdf(burglary, "proces_verbal", by_agent)
     post_event(burglary, "enquete_en_cours", note="Des traces ont été relevées par la police technique.", by=by)
@@ -79,9 +87,26 @@ def _seed_complaints(service: Service) -> None:
         facts_place="Site de petites annonces en ligne", against_named_person=False, suspect_name="",
         investigator_public_id=investigator.public_id, victim_family_name="Martin",
         victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)",
-        victim_email="camille.martin@example.org"), by_agent)
+        victim_email=DEMO_VICTIM_EMAIL), by_agent)
     _attach_pdf(fraud, "recepisse", by_agent)
+    vandalism = create_complaint(service, ComplaintDetails(
+        procedure_number=f"{today.year}/003150", offence_code="degradation", facts_date=today - timedelta(days=70),
+        facts_place="Parking de la rue Servient, 69003 Lyon", against_named_person=True, suspect_name="Voisin",
+        investigator_public_id=investigator.public_id, victim_family_name="Martin",
+        victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)",
+        victim_email=DEMO_VICTIM_EMAIL), by_agent)
+    _attach_pdf(vandalism, "recepisse", by_agent)
+    burglary.victim_account_id = vandalism.victim_account_id = victim.id
     db.session.commit()
+    as_victim = Actor.for_victim(victim)
+    invoice = FileStorage(io.BytesIO(demo_pdf(burglary, "autre")), filename="facture-ordinateur.pdf")
+    send_message(burglary, "Bonjour, j'ai retrouvé la facture de l'ordinateur volé, je vous la joins. "
+                           "Un voisin dit avoir vu une camionnette blanche ce jour-là.", [invoice],
+                 by=as_victim, submission_key=None)
+    send_message(burglary, "Bonjour Madame, merci : la facture est jointe au dossier. Pouvez-vous me donner "
+                           "le numéro de téléphone de ce voisin ? Il pourra être entendu comme témoin.", [],
+                 by=Actor.for_agent(investigator), submission_key=None)
+    request_withdrawal(vandalism, "Le voisin a remboursé les réparations de la voiture.", as_victim)
 
 
 def _attach_pdf(complaint: Complaint, kind: str, by: Actor) -> None:
@@ -111,7 +136,7 @@ def demo_pdf(complaint: Complaint, kind: str) -> bytes:
     return bytes(pdf.output())
 
 
-def issue_codes(print_line=print) -> None:
+def issue_codes(print_line=print) -> None:  # noqa: C901
     """Print the agents' logins and fresh activation codes for demo complaints not yet activated."""
     service = db.session.scalar(select(Service).where(Service.name == DEMO_SERVICE))
     if service is None:
@@ -122,13 +147,15 @@ def issue_codes(print_line=print) -> None:
     print_line("Agents (espace agents : /agents/connexion) :")
     for email, name, grade, role in AGENTS:
         print_line(f"  {role.label:<26} {email}  mot de passe : {passwords.get(email, '(voir instance/demo-logins.json)')}")
+    print_line("Victime déjà inscrite (connexion : /connexion), deux plaintes, des messages, un retrait en attente :")
+    print_line(f"  {DEMO_VICTIM_EMAIL}  mot de passe : {passwords.get(DEMO_VICTIM_EMAIL, '(voir instance/demo-logins.json)')}")
     complaints = db.session.scalars(select(Complaint).where(
         Complaint.service_id == service.id, Complaint.victim_account_id.is_(None)).order_by(Complaint.id))
     by = Actor.system("démonstration")
     for complaint in complaints:
         issued = issue_activation_code(complaint, by)
-        print_line(f"Victime {complaint.victim_full_name}, plainte {complaint.procedure_number} "
-                   f"({complaint.offence_code}) :")
+        print_line(f"Plainte {complaint.procedure_number} ({complaint.offence_code}) de {complaint.victim_full_name}, "
+                   "à activer (nouvel espace, ou à ajouter après connexion) :")
         print_line(f"  ouvrir  {activation_url(issued.code)}")
         print_line(f"  code    {issued.code}   date de naissance : {DEMO_BIRTH_DATE:%d/%m/%Y}")
     print_line("================================================")

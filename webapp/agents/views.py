@@ -16,7 +16,11 @@ from webapp.complaints.views import send_document
 from webapp.documents.checks import UploadRejected
 from webapp.documents.service import add_document, record_download, record_rejected_upload
 from webapp.extensions import db
-from webapp.http import wants_fragment
+from webapp.agents import inbox
+from webapp.http import etag_for, fragment_response, wants_fragment
+from webapp.messages import service as message_service, withdrawal
+from webapp.messages.forms import ConfirmForm, ReassignForm
+from webapp.messages.views import fresh_message_form
 from webapp.models import ActivationCode, AgentRole
 
 bp = Blueprint("agents", __name__, url_prefix="/agents")
@@ -28,10 +32,26 @@ PER_PAGE = 25
 @agent_required
 def dashboard():
     form = SearchForm(request.args)
-    search = form.q.data if form.validate() else ""
-    page = db.paginate(queries.service_complaints(current_user, search=search or ""), per_page=PER_PAGE,
-                       error_out=False)
-    return render_template("agents/dashboard.html", page=page, form=form, search=search)
+    search = (form.q.data if form.validate() else "") or ""
+    labels = inbox.filter_labels()
+    name = request.args.get("filtre") if request.args.get("filtre") in labels else "toutes"
+    sort = request.args.get("tri") if request.args.get("tri") in inbox.SORTS else "recentes"
+    page = db.paginate(inbox.service_complaints(current_user, name=name, search=search, sort=sort),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("agents/dashboard.html", page=page, form=form, search=search, filter_name=name,
+                           flags=inbox.flags(page.items),
+                           sort=sort, sorts=inbox.SORTS, labels=labels, counts=inbox.counts(current_user))
+
+
+@bp.get("/compteurs")
+@agent_required
+def counts():
+    """The filter links with their counts, refreshed by htmx without reloading the page."""
+    values = inbox.counts(current_user)
+    etag = etag_for("counts", current_user.service_id, sorted(values.items()), request.args.get("filtre", ""))
+    return fragment_response(etag, lambda: render_template(
+        "agents/_filters.html", counts=values, labels=inbox.filter_labels(),
+        filter_name=request.args.get("filtre") or "toutes", sort=request.args.get("tri") or "recentes"))
 
 
 @bp.route("/plaintes/nouvelle", methods=["GET", "POST"])
@@ -70,15 +90,20 @@ def _fresh_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _complaint_page(complaint, *, event_form=None, document_form=None, status=200):
+def _complaint_page(complaint, *, event_form=None, document_form=None, message_form=None, status=200):
     last_code = db.session.scalar(db.select(ActivationCode).where(ActivationCode.complaint_id == complaint.id)
                                   .order_by(ActivationCode.created_at.desc(), ActivationCode.id.desc()).limit(1))
+    reassign = ReassignForm(investigator=complaint.investigator.public_id if complaint.investigator else None)
+    reassign.investigator.choices = choices([(a.public_id, a.display_name)
+                                             for a in investigators_of(complaint.service)])
     return render_template(
         "agents/complaint.html", complaint=complaint, timeline=queries.full_timeline(complaint),
         documents=queries.all_documents(complaint), last_code=last_code,
         event_form=event_form or EventForm(submission_key=_fresh_key()),
         document_form=document_form or DocumentForm(submission_key=_fresh_key()),
-        code_form=NewCodeForm()), status
+        message_form=message_form or fresh_message_form(), thread=message_service.thread_of(complaint),
+        withdrawals=withdrawal.requests_of(complaint), confirm_form=ConfirmForm(), reassign_form=reassign,
+        audit_excerpt=audit.complaint_excerpt(complaint), code_form=NewCodeForm()), status
 
 
 @bp.get("/plaintes/<public_id>")
@@ -86,6 +111,7 @@ def _complaint_page(complaint, *, event_form=None, document_form=None, status=20
 def complaint(public_id: str):
     complaint = queries.service_complaint_or_404(current_user, public_id)
     record_view(complaint, current_actor())
+    message_service.mark_read(complaint, reader_kind="agent")
     return _complaint_page(complaint)
 
 
@@ -152,3 +178,6 @@ def audit_trail():
         action = None
     page = db.paginate(audit.service_trail(current_user.service_id, action=action), per_page=50, error_out=False)
     return render_template("agents/audit.html", page=page, action=action, labels=audit.ACTION_LABELS)
+
+
+from webapp.agents import casework  # noqa: E402,F401  (its routes are on this blueprint)

@@ -94,6 +94,19 @@ def _investigator(service: Service, public_id: str | None) -> Agent | None:
     return agent
 
 
+def reassign(complaint: Complaint, investigator_public_id: str, by: Actor) -> Complaint:
+    """Give the complaint to another investigator of the same service."""
+    investigator = _investigator(complaint.service, investigator_public_id)
+    if investigator is None:
+        raise ComplaintError("investigator", "Choisissez un enquêteur de votre service.")
+    previous = complaint.investigator.public_id if complaint.investigator else None
+    complaint.investigator_id = investigator.id
+    audit.record("complaint.reassigned", by, complaint=complaint, subject=f"complaint:{complaint.public_id}",
+                 details={"from": previous, "to": investigator.public_id})
+    db.session.commit()
+    return complaint
+
+
 def investigators_of(service: Service) -> list[Agent]:
     """Agents of the service that a complaint can be assigned to."""
     return list(db.session.scalars(select(Agent).where(

@@ -13,6 +13,8 @@ from flask_login import current_user
 from webapp.auth.access import current_actor, victim_required
 from webapp.complaints import queries
 from webapp.complaints.service import record_view, timeline_version
+from webapp.messages.queries import unread_for_victim
+from webapp.messages.withdrawal import pending_request
 from webapp.catalogue import document_kind
 from webapp.documents.service import download_name, record_download
 from webapp.documents.storage import document_storage
@@ -53,8 +55,9 @@ def index():
 
 def _page(complaint):
     return render_template("complaints/show.html", complaint=complaint,
-                           timeline=queries.visible_timeline(complaint),
-                           documents=queries.visible_documents(complaint), vapid_key=vapid_public_key())
+                           timeline=queries.visible_timeline(complaint), withdrawal=pending_request(complaint),
+                           documents=queries.visible_documents(complaint), vapid_key=vapid_public_key(),
+                           unread=unread_for_victim(complaint))
 
 
 @bp.get("/plaintes/<public_id>")
@@ -75,9 +78,12 @@ def timeline(public_id: str):
     if not wants_fragment():
         response = _page(complaint)
         return response, 200, {"Vary": "HX-Request"}
-    etag = etag_for("victim-timeline", complaint.public_id, *timeline_version(complaint, include_internal=False))
+    withdrawal = pending_request(complaint)
+    etag = etag_for("victim-timeline", complaint.public_id, *timeline_version(complaint, include_internal=False),
+                    withdrawal.public_id if withdrawal else "")
     return fragment_response(etag, lambda: render_template(
-        "complaints/_timeline.html", complaint=complaint, timeline=queries.visible_timeline(complaint)))
+        "complaints/_timeline.html", complaint=complaint, timeline=queries.visible_timeline(complaint),
+        withdrawal=withdrawal))
 
 
 @bp.get("/plaintes/<public_id>/documents/<document_id>")
@@ -92,10 +98,14 @@ def download(public_id: str, document_id: str):
 
 
 def send_document(document):
-    """The file as an attachment with a meaningful name; never sniffed, never run by the browser."""
-    response = send_file(document_storage().path(document.storage_key), mimetype=document.content_type,
-                         as_attachment=True, download_name=download_name(document), conditional=True,
-                         etag=document.sha256, max_age=0)
+    """A complaint document, named after what it is (``recepisse-plainte-2026-012345.pdf``)."""
+    return send_document_file(document, download_name(document))
+
+
+def send_document_file(stored, name: str):
+    """A stored file as an attachment; never sniffed, never run by the browser."""
+    response = send_file(document_storage().path(stored.storage_key), mimetype=stored.content_type,
+                         as_attachment=True, download_name=name, conditional=True, etag=stored.sha256, max_age=0)
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -31,7 +31,7 @@ def add_document(complaint: Complaint, stream: BinaryIO, *, kind: str, original_
     key = storage.keep(checked.path)
     document = Document(complaint_id=complaint.id, kind=kind, content_type=checked.content_type,
                         size_bytes=checked.size_bytes, sha256=checked.sha256, storage_key=key,
-                        original_filename=_display_filename(original_filename),
+                        original_filename=display_filename(original_filename),
                         visible_to_victim=visible_to_victim, submission_key=submission_key,
                         uploaded_by_id=by.agent.id if by.agent else None)
     db.session.add(document)
@@ -73,7 +73,7 @@ def download_name(document: Document) -> str:
     return f"{document_kind(document.kind).filename_stem}-plainte-{number}.{extension}"
 
 
-def _display_filename(name: str) -> str:
+def display_filename(name: str) -> str:
     """The client's filename, kept only to show agents what they uploaded (never used on disk)."""
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable())

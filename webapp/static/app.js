@@ -80,6 +80,7 @@
       listOfflineContent();
     });
     worker.register("/sw.js", { scope: "/" }).then(function (registration) {
+      if (!registration) return;  // service workers disabled by the browser's settings
       if (registration.waiting && worker.controller) showUpdate(registration);
       registration.addEventListener("updatefound", function () {
         var installing = registration.installing;
