@@ -1,6 +1,7 @@
 """Suivi Plainte: a victim follows the complaint she filed, from her phone."""
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask
@@ -15,6 +16,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("SUIVI_INSTANCE_DIR") or None,
                 instance_relative_config=True)
     app.config.update(build_config(app.instance_path, overrides))
+    _configure_logging()
     os.makedirs(app.config["DOCUMENTS_DIR"], exist_ok=True)
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
@@ -38,6 +40,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     notifications_cli.register(app)
     dispatcher.install_embedded(app)
     return app
+
+
+def _configure_logging() -> None:
+    """Our own messages (alerts written to the log, dispatcher errors) reach the terminal or journal."""
+    logger = logging.getLogger("webapp")
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def _init_extensions(app: Flask) -> None:
