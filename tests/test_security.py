@@ -146,3 +146,11 @@ def test_embedded_mode_keeps_a_generated_secret_key_in_the_instance_folder(tmp_p
     first = build_config(tmp_path)["SECRET_KEY"]
     assert len(first) >= 40 and build_config(tmp_path)["SECRET_KEY"] == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_nul_characters_in_forms_are_refused_politely(app, client):
+    agent = create_agent(create_service())
+    sign_in_agent(client, agent)
+    response = client.submit("/agents/plaintes/nouvelle", data={"procedure_number": "2026/1\x002", "facts_place": "x"})
+    assert response.status_code == 400 and "Demande incomplète" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Complaint.id))) == 0

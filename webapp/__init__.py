@@ -30,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from webapp.pwa.views import register_icons
     register_icons(app)
     http.install_security_headers(app)
+    http.install_input_guard(app)
     from webapp.auth.access import install_clear_site_data
     install_clear_site_data(app)
     compression.install(app)
@@ -37,7 +38,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.register(app)
     cli.register(app)
     from webapp.notifications import cli as notifications_cli, dispatcher
+    from webapp.api.cli import api_client_cli
     notifications_cli.register(app)
+    app.cli.add_command(api_client_cli)
     dispatcher.install_embedded(app)
     return app
 
@@ -67,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.agents.views import bp as agents_bp
+    from webapp.api.views import bp as api_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.complaints.views import bp as complaints_bp
     from webapp.enrolment.views import bp as enrolment_bp
@@ -76,5 +80,5 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.pwa.views import bp as pwa_bp
 
     for blueprint in (pages_bp, pwa_bp, auth_bp, enrolment_bp, complaints_bp, messages_bp, agents_bp,
-                      notifications_bp):
+                      notifications_bp, api_bp):
         app.register_blueprint(blueprint)

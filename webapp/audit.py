@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "withdrawal.cancelled": "Demande de retrait annulée",
     "withdrawal.acknowledged": "Demande de retrait prise en compte",
     "complaint.reassigned": "Enquêteur changé",
+    "api.call": "Appel de l'API",
 }
 
 

@@ -70,6 +70,7 @@ def build_config(instance_path: str | os.PathLike, overrides: dict | None = None
         "MAX_ATTACHMENT_SIZE": int(_env("MAX_ATTACHMENT_SIZE", str(DEFAULT_MAX_DOCUMENT_SIZE))),
         "MAX_ATTACHMENTS": int(_env("MAX_ATTACHMENTS", "5")),
         "STALE_AFTER_DAYS": int(_env("STALE_AFTER_DAYS", "30")),
+        "API_RATE_LIMIT": _env("API_RATE_LIMIT", "600 per minute"),
         "PUBLIC_URL": _env("PUBLIC_URL"),
         "REDIS_URL": _env("REDIS_URL"),
         "VENDOR_DIR": _env("VENDOR_DIR", str(Path(__file__).resolve().parent.parent / "node_modules")),

@@ -7,6 +7,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from webapp.api.problems import problem_response
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -40,14 +41,18 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        response, status = render_error(error.code or 500)
         headers = {}
         if error.code == 429 and error.response is not None and "Retry-After" in error.response.headers:
             headers["Retry-After"] = error.response.headers["Retry-After"]
+        if request.path.startswith("/api/"):  # machines get problem details, in the same words
+            return problem_response(error.code or 500, MESSAGES.get(error.code, MESSAGES[400])[1], headers=headers)
+        response, status = render_error(error.code or 500)
         return response, status, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
         db.session.rollback()
+        if request.path.startswith("/api/"):
+            return problem_response(500, MESSAGES[500][1])
         return render_error(500)

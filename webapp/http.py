@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from typing import Callable
 
-from flask import Flask, Response, redirect, request
+from flask import Flask, Response, abort, redirect, request
 from htmx_flask import make_response as htmx_response
 
 # Scripts, styles, fonts, fetches, the manifest and the worker fall back to default-src: our origin only,
@@ -35,6 +35,19 @@ def install_security_headers(app: Flask) -> None:
         if "Cache-Control" not in headers and response.mimetype in ("text/html", "application/json"):
             headers["Cache-Control"] = "no-store"
         return response
+
+
+def install_input_guard(app: Flask) -> None:
+    """A NUL character in a form or address is never legitimate text (and PostgreSQL refuses it)."""
+    @app.before_request
+    def refuse_nul_characters():
+        values = list(request.args.values())
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.values())
+        if any("\x00" in value for value in values):
+            abort(400)
+        return None
 
 
 def wants_fragment() -> bool:

@@ -22,6 +22,10 @@ class UploadRejected(Exception):
         self.message = message
 
 
+class UploadTooLarge(UploadRejected):
+    """Over the size limit (the API answers 413)."""
+
+
 @dataclass
 class CheckedUpload:
     path: Path
@@ -42,7 +46,7 @@ def receive_upload(stream: BinaryIO, destination: Path, max_size: int) -> Checke
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_size:
-                    raise UploadRejected(f"Le fichier dépasse la taille maximale de {_megabytes(max_size)}.")
+                    raise UploadTooLarge(f"Le fichier dépasse la taille maximale de {_megabytes(max_size)}.")
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:

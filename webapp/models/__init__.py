@@ -1,4 +1,5 @@
 """All models, importable from one place."""
+from webapp.models.api import ApiClient, IdempotencyRecord
 from webapp.models.audit import AuditEntry
 from webapp.models.base import new_public_id, utcnow
 from webapp.models.complaints import ActivationCode, Complaint, Document, TimelineEvent
@@ -9,7 +10,7 @@ from webapp.models.sessions import AuthSession
 from webapp.models.victims import VictimAccount
 
 __all__ = [
-    "ActivationCode", "Agent", "AgentRole", "AuditEntry", "AuthSession", "Complaint", "Document",
+    "ActivationCode", "ApiClient", "IdempotencyRecord", "Agent", "AgentRole", "AuditEntry", "AuthSession", "Complaint", "Document",
     "Message", "MessageAttachment", "WithdrawalRequest", "WithdrawalStatus", "Notification", "NotificationAttempt", "NotificationStatus", "PushSubscription", "Service",
     "TimelineEvent", "VictimAccount", "new_public_id", "utcnow",
 ]
