@@ -5,6 +5,7 @@ is in the audit trail; every POST accepts an ``Idempotency-Key``; errors are pro
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from flask import Blueprint, current_app, g, render_template, request
@@ -27,6 +28,7 @@ from webapp.extensions import csrf, db, limiter
 from webapp.models import ActivationCode, Agent, Complaint, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 csrf.exempt(bp)
 
 FIELD_NAMES = {"procedure_number": "procedure_number", "offence_code": "offence_code", "facts_date": "facts_date",
@@ -66,7 +68,9 @@ def authenticate_client():
 def audit_call(response):
     client = g.get("api_client")
     if client is not None:
-        client.last_used_at = utcnow()
+        now = utcnow()
+        if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
+            client.last_used_at = now
         audit.record("api.call", g.api_actor, service_id=client.service_id, subject=f"api:{request.method}",
                      details={"path": request.path, "status": response.status_code})
         db.session.commit()
