@@ -46,7 +46,7 @@ def sign_in_cookies(browser, base_url: str, email: str) -> list:
     page.goto(f"{base_url}/connexion")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    page.click("main form.form button[type=submit]")
     page.wait_for_url(re.compile(r".*/mes-plaintes$"))
     cookies = context.cookies()
     context.close()

@@ -170,3 +170,16 @@ def smtp_server():
     controller.start()
     yield mailbox
     controller.stop()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on 127.0.0.1 on a free port, in a thread; yields its base URL."""
+    import threading
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -41,6 +41,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from webapp.api.cli import api_client_cli
     notifications_cli.register(app)
     app.cli.add_command(api_client_cli)
+    if app.config["DEV_IDP_ENABLED"]:
+        from webapp import devidp
+        devidp.provider.install(app)
     dispatcher.install_embedded(app)
     return app
 

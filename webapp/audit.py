@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "activation.failed": "Échec d'activation",
     "activation.verified": "Code d'activation vérifié",
     "activation.locked": "Code d'activation bloqué",
+    "activation.identity_mismatch": "Identité FranceConnect différente de celle de la plainte",
     "activation.succeeded": "Espace victime activé",
     "event.posted": "Étape ajoutée",
     "document.uploaded": "Document déposé",

@@ -13,7 +13,20 @@ from webapp.models import Agent, AgentRole, Service
 def register(app: Flask) -> None:
     app.cli.add_command(create_service)
     app.cli.add_command(create_agent)
+    app.cli.add_command(agent_totp)
     app.cli.add_command(demo)
+
+
+@click.command("agent-totp")
+@click.option("--email", required=True)
+def agent_totp(email):
+    """Give an agent a (new) second factor; print the otpauth:// address for an authenticator app."""
+    from webapp.auth.totp import enrol
+    agent = db.session.scalar(select(Agent).where(Agent.email == email.lower()))
+    if agent is None:
+        raise click.ClickException(f"Aucun agent avec l'adresse {email}.")
+    click.echo("À scanner ou saisir dans l'application d'authentification de l'agent (une seule fois) :")
+    click.echo(enrol(agent))
 
 
 @click.command("create-service")

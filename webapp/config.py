@@ -71,6 +71,25 @@ def build_config(instance_path: str | os.PathLike, overrides: dict | None = None
         "MAX_ATTACHMENTS": int(_env("MAX_ATTACHMENTS", "5")),
         "STALE_AFTER_DAYS": int(_env("STALE_AFTER_DAYS", "30")),
         "API_RATE_LIMIT": _env("API_RATE_LIMIT", "600 per minute"),
+        # FranceConnect (victims) and ProConnect (agents); in development and tests, local providers
+        # (webapp.devidp) stand in for them. A production configuration refuses the local ones.
+        "DEV_IDP_ENABLED": _env_bool("DEV_IDP_ENABLED", mode != PRODUCTION),
+        "FRANCECONNECT_DISCOVERY_URL": _env("FRANCECONNECT_DISCOVERY_URL"),
+        "FRANCECONNECT_CLIENT_ID": _env("FRANCECONNECT_CLIENT_ID"),
+        "FRANCECONNECT_CLIENT_SECRET": _env("FRANCECONNECT_CLIENT_SECRET"),
+        "FRANCECONNECT_ACR_VALUES": _env("FRANCECONNECT_ACR_VALUES", "eidas1"),
+        "FRANCECONNECT_SCOPES": _env("FRANCECONNECT_SCOPES", "openid given_name family_name birthdate birthplace "
+                                                             "birthcountry gender email preferred_username"),
+        "PROCONNECT_DISCOVERY_URL": _env("PROCONNECT_DISCOVERY_URL"),
+        "PROCONNECT_CLIENT_ID": _env("PROCONNECT_CLIENT_ID"),
+        "PROCONNECT_CLIENT_SECRET": _env("PROCONNECT_CLIENT_SECRET"),
+        "PROCONNECT_ACR_VALUES": _env("PROCONNECT_ACR_VALUES", ""),
+        "PROCONNECT_SCOPES": _env("PROCONNECT_SCOPES", "openid email given_name usual_name uid siret"),
+        "PROCONNECT_REQUIRE_SIRET": _env_bool("PROCONNECT_REQUIRE_SIRET", False),
+        "OIDC_HTTP_TIMEOUT": float(_env("OIDC_HTTP_TIMEOUT", "10")),
+        # Agents' password sign-in: "password" (development, demonstration), "totp" (with a second
+        # factor), or "off" (ProConnect only, the production default).
+        "AGENT_PASSWORD_SIGNIN": _env("AGENT_PASSWORD_SIGNIN", "off" if mode == PRODUCTION else "password"),
         "PUBLIC_URL": _env("PUBLIC_URL"),
         "REDIS_URL": _env("REDIS_URL"),
         "VENDOR_DIR": _env("VENDOR_DIR", str(Path(__file__).resolve().parent.parent / "node_modules")),
@@ -151,5 +170,9 @@ def check_production_safety(config: dict) -> None:
         problems.append("session cookies must be Secure in production")
     if problem := check_subject(config["VAPID_SUBJECT"]):
         problems.append(problem)
+    if config["DEV_IDP_ENABLED"]:
+        problems.append("the local identity providers (SUIVI_DEV_IDP_ENABLED) are for development only")
+    if config["AGENT_PASSWORD_SIGNIN"] == "password":
+        problems.append("agents' password sign-in needs a second factor in production (totp) or none at all (off)")
     if problems:
         raise ConfigurationError("Refusing to start in production: " + "; ".join(problems) + ".")

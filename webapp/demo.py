@@ -8,7 +8,7 @@ import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
 from fpdf import FPDF
 from werkzeug.datastructures import FileStorage
 from sqlalchemy import select
@@ -55,6 +55,9 @@ def seed_if_empty() -> bool:
                              password_hash=hash_password(passwords[email])))
     passwords[DEMO_VICTIM_EMAIL] = secrets.token_urlsafe(9)
     victim = VictimAccount(email=DEMO_VICTIM_EMAIL, password_hash=hash_password(passwords[DEMO_VICTIM_EMAIL]))
+    if current_app.config["DEV_IDP_ENABLED"]:  # she can also come in through the local "FranceConnect"
+        victim.fc_issuer = url_for("devidp_franceconnect.discovery", _external=True).rsplit("/.well-known", 1)[0]
+        victim.fc_sub = "fc-camille-martin"
     db.session.add(victim)
     db.session.commit()
     path = credentials_file()
@@ -75,7 +78,7 @@ def _seed_complaints(service: Service, victim: VictimAccount) -> None:
         procedure_number=f"{today.year}/004211", offence_code="cambriolage", facts_date=today - timedelta(days=40),
         facts_place="12 rue Paul Bert, 69003 Lyon (domicile)", against_named_person=False, suspect_name="",
         investigator_public_id=investigator.public_id, victim_family_name="Martin",
-        victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)",
+        victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)", victim_birth_place_code="69266",
         victim_email=DEMO_VICTIM_EMAIL, victim_phone="06 12 34 56 78"), by_agent)
     _attach_pdf(burglary, "recepisse", by_agent)
     _attach_pdf(burglary, "proces_verbal", by_agent)
@@ -86,14 +89,14 @@ def _seed_complaints(service: Service, victim: VictimAccount) -> None:
         procedure_number=f"{today.year}/005873", offence_code="escroquerie", facts_date=today - timedelta(days=12),
         facts_place="Site de petites annonces en ligne", against_named_person=False, suspect_name="",
         investigator_public_id=investigator.public_id, victim_family_name="Martin",
-        victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)",
+        victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)", victim_birth_place_code="69266",
         victim_email=DEMO_VICTIM_EMAIL), by_agent)
     _attach_pdf(fraud, "recepisse", by_agent)
     vandalism = create_complaint(service, ComplaintDetails(
         procedure_number=f"{today.year}/003150", offence_code="degradation", facts_date=today - timedelta(days=70),
         facts_place="Parking de la rue Servient, 69003 Lyon", against_named_person=True, suspect_name="Voisin",
         investigator_public_id=investigator.public_id, victim_family_name="Martin",
-        victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)",
+        victim_given_names="Camille Louise", victim_birth_date=DEMO_BIRTH_DATE, victim_birth_place="Villeurbanne (69)", victim_birth_place_code="69266",
         victim_email=DEMO_VICTIM_EMAIL), by_agent)
     _attach_pdf(vandalism, "recepisse", by_agent)
     burglary.victim_account_id = vandalism.victim_account_id = victim.id
@@ -149,6 +152,9 @@ def issue_codes(print_line=print) -> None:  # noqa: C901
         print_line(f"  {role.label:<26} {email}  mot de passe : {passwords.get(email, '(voir instance/demo-logins.json)')}")
     print_line("Victime déjà inscrite (connexion : /connexion), deux plaintes, des messages, un retrait en attente :")
     print_line(f"  {DEMO_VICTIM_EMAIL}  mot de passe : {passwords.get(DEMO_VICTIM_EMAIL, '(voir instance/demo-logins.json)')}")
+    if current_app.config["DEV_IDP_ENABLED"]:
+        print_line("  ou « S'identifier avec FranceConnect » (fournisseur local) : choisir Camille Louise MARTIN")
+        print_line("Agents : « S'identifier avec ProConnect » (fournisseur local) : choisir Karim Benali ou Anne Lefèvre")
     complaints = db.session.scalars(select(Complaint).where(
         Complaint.service_id == service.id, Complaint.victim_account_id.is_(None)).order_by(Complaint.id))
     by = Actor.system("démonstration")

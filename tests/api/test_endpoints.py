@@ -199,6 +199,6 @@ def test_api_client_command_creates_and_revokes(app, api_service):
     token = result.output.split("une seule fois, à conserver dans le logiciel) : ")[1].strip()
     client = db.session.scalar(select(ApiClient).where(ApiClient.name == "LRP test"))
     assert token not in client.token_hash and client.scopes == "events:write"
-    assert runner.invoke(args=["api-client", "revoke", client.public_id]).exit_code == 0
+    assert runner.invoke(args=["api-client", "revoke", f"--client={client.public_id}"]).exit_code == 0
     db.session.refresh(client)
     assert client.revoked_at is not None

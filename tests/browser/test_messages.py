@@ -69,7 +69,7 @@ def agent_signs_in(page, base_url, agent):
     page.goto(f"{base_url}/agents/connexion")
     page.fill("#email", agent.email)
     page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    page.click("main form.form button[type=submit]")
     page.wait_for_url(re.compile(r".*/agents/$"))
 
 

@@ -26,7 +26,7 @@ def sign_in(page, base_url, victim):
     page.goto(f"{base_url}/connexion")
     page.fill("#email", victim.email)
     page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    page.click("main form.form button[type=submit]")
     page.wait_for_url(re.compile(r".*/mes-plaintes$"))
 
 

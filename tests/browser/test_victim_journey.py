@@ -128,7 +128,7 @@ def test_agent_pages_are_accessible(live_server, browser_context, enrolled):
     assert_accessible(page, "agent sign in")
     page.fill("#email", agent.email)
     page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    page.click("main form.form button[type=submit]")
     page.wait_for_url(re.compile(r".*/agents/$"))
     assert_accessible(page, "dashboard")
     page.goto(f"{live_server}/agents/plaintes/nouvelle")

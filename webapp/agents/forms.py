@@ -26,6 +26,8 @@ class ComplaintForm(Form):
     victim_given_names = StringField("Prénoms", validators=[DataRequired(REQUIRED), Length(max=200)])
     victim_birth_date = DateField("Date de naissance", validators=[DataRequired("Indiquez une date valide.")])
     victim_birth_place = StringField("Lieu de naissance", validators=[DataRequired(REQUIRED), Length(max=200)])
+    victim_birth_place_code = StringField("Code INSEE du lieu de naissance (facultatif)",
+                                          validators=[Optional(), Length(max=5)])
     victim_email = EmailField("Adresse e-mail", validators=[
         Optional(), Email("Cette adresse e-mail n'est pas valide."), Length(max=200)])
     victim_phone = StringField("Téléphone portable", validators=[Optional(), Length(max=40)])

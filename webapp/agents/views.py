@@ -83,7 +83,8 @@ def _details(form: ComplaintForm) -> ComplaintDetails:
         investigator_public_id=form.investigator.data or None,
         victim_family_name=form.victim_family_name.data, victim_given_names=form.victim_given_names.data,
         victim_birth_date=form.victim_birth_date.data, victim_birth_place=form.victim_birth_place.data,
-        victim_email=form.victim_email.data or "", victim_phone=form.victim_phone.data or "")
+        victim_email=form.victim_email.data or "", victim_phone=form.victim_phone.data or "",
+        victim_birth_place_code=form.victim_birth_place_code.data or "")
 
 
 def _fresh_key() -> str:

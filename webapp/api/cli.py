@@ -34,7 +34,7 @@ def create(service_ref, name, scopes):
 
 
 @api_client_cli.command("revoke")
-@click.argument("client_id")
+@click.option("--client", "client_id", required=True, help="Identifiant du client (flask api-client list).")
 def revoke_command(client_id):
     """Revoke a client's token at once."""
     client = db.session.scalar(select(ApiClient).where(ApiClient.public_id == client_id))

@@ -91,6 +91,9 @@ def openapi_document() -> dict:
                                       "given_names": {"type": "string", "minLength": 1, "maxLength": 200},
                                       "birth_date": {"type": "string", "format": "date"},
                                       "birth_place": {"type": "string", "minLength": 1, "maxLength": 200},
+                                      "birth_place_code": {"type": "string", "pattern": "^[0-9][0-9AB][0-9]{3}$",
+                                                           "description": "Code INSEE de la commune, ou du pays "
+                                                                          "pour une naissance à l'étranger"},
                                       "email": {"type": "string", "maxLength": 200},
                                       "phone": {"type": "string", "maxLength": 40}}}}},
         "NewEvent": {"type": "object", "required": ["code"], "properties": {

@@ -32,7 +32,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 csrf.exempt(bp)
 
 FIELD_NAMES = {"procedure_number": "procedure_number", "offence_code": "offence_code", "facts_date": "facts_date",
-               "investigator": "investigator_email", "victim_email": "victim.email", "event_code": "code"}
+               "investigator": "investigator_email", "victim_email": "victim.email", "event_code": "code",
+               "victim_birth_place_code": "victim.birth_place_code"}
 
 
 def client_key() -> str:
@@ -156,7 +157,9 @@ def create():
         victim_birth_date=inputs.a_date(victim, "birth_date", prefix="victim."),
         victim_birth_place=inputs.text(victim, "birth_place", prefix="victim.", max_length=200),
         victim_email=inputs.text(victim, "email", required=False, prefix="victim.", max_length=200),
-        victim_phone=inputs.text(victim, "phone", required=False, prefix="victim.", max_length=40))
+        victim_phone=inputs.text(victim, "phone", required=False, prefix="victim.", max_length=40),
+        victim_birth_place_code=inputs.text(victim, "birth_place_code", required=False, prefix="victim.",
+                                            max_length=5))
     if details.offence_code not in OFFENCES:
         raise field_error("offence_code", f"code inconnu ; codes possibles : {', '.join(OFFENCES)}")
     if details.victim_email and ("@" not in details.victim_email or " " in details.victim_email):

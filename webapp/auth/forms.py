@@ -1,5 +1,5 @@
 from webapp.forms import Form
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -10,3 +10,9 @@ class SignInForm(Form):
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe."),
                                                          Length(max=200)])
     next = HiddenField()
+
+
+class CodeForm(Form):
+    code = StringField("Code de vérification à 6 chiffres", validators=[
+        DataRequired("Saisissez le code affiché par votre application d'authentification."), Length(min=6, max=6,
+                                                                                                     message="Le code a 6 chiffres.")])

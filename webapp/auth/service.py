@@ -18,8 +18,30 @@ class SignInRefused(Exception):
 
 def sign_in_agent(email: str, password: str, by: Actor, user_agent: str = "") -> tuple[Agent, str]:
     """Check an agent's credentials; return the agent and a new session token."""
-    agent = db.session.scalar(select(Agent).where(func.lower(Agent.email) == email.strip().lower()))
-    return _sign_in(agent, password, by, user_agent, "agent")
+    return _sign_in(agent_by_email(email), password, by, user_agent, "agent")
+
+
+def agent_by_email(email: str) -> Agent | None:
+    return db.session.scalar(select(Agent).where(func.lower(Agent.email) == email.strip().lower()))
+
+
+def check_agent_password(email: str, password: str, by: Actor) -> Agent:
+    """First factor only (the second one follows): the agent, or SignInRefused."""
+    agent = agent_by_email(email)
+    if not verify_password(agent.password_hash if agent else None, password) or not agent.active:
+        _record_failure(agent, by, "agent")
+        raise SignInRefused()
+    return agent
+
+
+def open_session(principal, by: Actor, user_agent: str, method: str) -> str:
+    """A signed-in session for someone who proved who they are (password, second factor, provider)."""
+    kind = principal.kind
+    token = start_session(principal, user_agent)
+    actor = Actor.for_agent(principal, by.ip) if kind == "agent" else Actor.for_victim(principal, by.ip)
+    audit.record(f"{kind}.signed_in", actor, subject=f"{kind}:{principal.public_id}", details={"method": method})
+    db.session.commit()
+    return token
 
 
 def sign_in_victim(email: str, password: str, by: Actor, user_agent: str = ""):
@@ -31,17 +53,16 @@ def sign_in_victim(email: str, password: str, by: Actor, user_agent: str = ""):
 def _sign_in(principal, password: str, by: Actor, user_agent: str, kind: str):
     hashed = principal.password_hash if principal is not None else None
     if not verify_password(hashed, password) or not principal.active:
-        audit.record(f"{kind}.sign_in_failed", by,
-                     service_id=getattr(principal, "service_id", None),
-                     subject=f"{kind}:{principal.public_id}" if principal else "",
-                     details=None if principal else {"reason": "unknown_email"})
-        db.session.commit()
+        _record_failure(principal, by, kind)
         raise SignInRefused()
-    token = start_session(principal, user_agent)
-    actor = Actor.for_agent(principal, by.ip) if kind == "agent" else Actor.for_victim(principal, by.ip)
-    audit.record(f"{kind}.signed_in", actor, subject=f"{kind}:{principal.public_id}")
+    return principal, open_session(principal, by, user_agent, "password")
+
+
+def _record_failure(principal, by: Actor, kind: str, reason: str | None = None) -> None:
+    audit.record(f"{kind}.sign_in_failed", by, service_id=getattr(principal, "service_id", None),
+                 subject=f"{kind}:{principal.public_id}" if principal else "",
+                 details={"reason": reason or ("wrong_password" if principal else "unknown_email")})
     db.session.commit()
-    return principal, token
 
 
 def sign_out(token: str, by: Actor) -> None:

@@ -43,6 +43,7 @@ class ComplaintDetails:
     victim_birth_place: str
     victim_email: str = ""
     victim_phone: str = ""
+    victim_birth_place_code: str = ""
 
 
 def create_complaint(service: Service, details: ComplaintDetails, by: Actor) -> Complaint:
@@ -55,6 +56,9 @@ def create_complaint(service: Service, details: ComplaintDetails, by: Actor) -> 
         raise ComplaintError("offence_code", "Choisissez la nature de l'infraction dans la liste.")
     if details.facts_date > date.today():
         raise ComplaintError("facts_date", "La date des faits ne peut pas être dans le futur.")
+    if details.victim_birth_place_code and not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", details.victim_birth_place_code):
+        raise ComplaintError("victim_birth_place_code", "Le code INSEE a 5 caractères, par exemple 69266 (commune) "
+                                                        "ou 99139 (pays de naissance à l'étranger).")
     if not details.victim_email and not details.victim_phone:
         raise ComplaintError("victim_email", "Indiquez au moins une adresse e-mail ou un téléphone portable.")
     investigator = _investigator(service, details.investigator_public_id)
@@ -68,6 +72,7 @@ def create_complaint(service: Service, details: ComplaintDetails, by: Actor) -> 
         victim_family_name=details.victim_family_name.strip(),
         victim_given_names=details.victim_given_names.strip(),
         victim_birth_date=details.victim_birth_date, victim_birth_place=details.victim_birth_place.strip(),
+        victim_birth_place_code=details.victim_birth_place_code.strip().upper(),
         victim_email=details.victim_email.strip().lower(), victim_phone=details.victim_phone.strip(),
     )
     db.session.add(complaint)

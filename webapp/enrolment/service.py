@@ -116,6 +116,28 @@ def _record_failure(row: ActivationCode | None, by: Actor) -> None:
     raise ActivationRefused()
 
 
+def find_usable_code(typed_code: str, by: Actor) -> ActivationCode:
+    """A valid code, before FranceConnect checks the identity instead of the birth date."""
+    canonical = normalise_code(typed_code or "") or ""
+    row = db.session.scalar(select(ActivationCode).where(ActivationCode.code_hash == hash_code(canonical)))
+    if row is None:
+        audit.record("activation.failed", by, details={"reason": "unknown_code", "method": "franceconnect"})
+        db.session.commit()
+        raise ActivationRefused()
+    _check_usable(row)
+    return row
+
+
+def record_identity_mismatch(row: ActivationCode, reason: str, by: Actor) -> None:
+    """FranceConnect gave another identity than the complaint's: counted like a wrong birth date."""
+    audit.record("activation.identity_mismatch", by, complaint=row.complaint, subject=f"code:{row.id}",
+                 details={"reason": reason})
+    try:
+        _record_failure(row, by)
+    except ActivationRefused:
+        pass
+
+
 def pending_code(code_id: int) -> ActivationCode:
     """The code a victim verified a moment ago, if it is still usable."""
     row = db.session.get(ActivationCode, code_id)

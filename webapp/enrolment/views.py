@@ -13,9 +13,9 @@ from webapp.auth.views import begin_session
 from webapp.complaints.queries import service_complaint_or_404
 from webapp.enrolment import letter
 from webapp.enrolment.forms import AccountForm, ActivationForm, AttachForm
-from webapp.enrolment.service import (AccountError, ActivationError, complete_activation, issue_activation_code,
-                                      new_victim_account, pending_activation_is_fresh, pending_code,
-                                      verify_activation)
+from webapp.enrolment.service import (AccountError, ActivationError, complete_activation, find_usable_code,
+                                      issue_activation_code, new_victim_account, pending_activation_is_fresh,
+                                      pending_code, verify_activation)
 from webapp.extensions import limiter
 
 bp = Blueprint("enrolment", __name__)
@@ -35,7 +35,16 @@ def _birth_date(form: ActivationForm) -> date | None:
 def activate():
     form = ActivationForm()
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and request.form.get("method") == "franceconnect":
+        try:
+            code = find_usable_code(form.code.data, current_actor())
+        except ActivationError as error:
+            form.code.errors.append(error.message)
+            status = 422
+        else:
+            from webapp.auth.federation import start_activation_with_franceconnect
+            return start_activation_with_franceconnect(code.id)
+    elif form.validate_on_submit():
         birth_date = _birth_date(form)
         if birth_date is None:
             form.birth_day.errors.append("Indiquez votre date de naissance complète : jour, mois et année.")

@@ -13,8 +13,10 @@ def utcnow() -> datetime:
 
 
 def new_public_id() -> str:
-    """A random, unguessable identifier for URLs (128 bits)."""
-    return secrets.token_urlsafe(16)
+    """A random, unguessable identifier for URLs (128 bits), never starting with "-" (command lines)."""
+    while (value := secrets.token_urlsafe(16))[0] in "-_":
+        pass
+    return value
 
 
 class UTCDateTime(TypeDecorator):

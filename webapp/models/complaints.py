@@ -35,6 +35,9 @@ class Complaint(db.Model):
     victim_given_names: Mapped[str] = mapped_column(String(200))
     victim_birth_date: Mapped[date] = mapped_column(Date)
     victim_birth_place: Mapped[str] = mapped_column(String(200))
+    # INSEE code of the birth commune, or of the country for someone born abroad (checked against
+    # FranceConnect's birthplace / birthcountry); empty when not recorded.
+    victim_birth_place_code: Mapped[str] = mapped_column(String(5), default="", server_default="")
     victim_email: Mapped[str] = mapped_column(String(200), default="")
     victim_phone: Mapped[str] = mapped_column(String(40), default="")
     victim_account_id: Mapped[int | None] = mapped_column(ForeignKey("victim_accounts.id"), index=True)

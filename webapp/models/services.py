@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, String, Text
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -26,6 +26,7 @@ class Service(db.Model):
     opening_hours: Mapped[str] = mapped_column(Text, default="")
     show_investigator: Mapped[bool] = mapped_column(Boolean, default=True)
     procedure_number_hint: Mapped[str] = mapped_column(String(60), default="AAAA/NNNNNN")
+    siret: Mapped[str] = mapped_column(String(14), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     agents: Mapped[list["Agent"]] = relationship(back_populates="service", order_by="Agent.full_name")
@@ -58,6 +59,8 @@ class Agent(UserMixin, db.Model):
              values_callable=lambda roles: [r.value for r in roles]))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     service: Mapped[Service] = relationship(back_populates="agents")

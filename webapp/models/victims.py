@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String, true
+from sqlalchemy import Boolean, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -15,6 +15,7 @@ class VictimAccount(UserMixin, db.Model):
     """The account a victim creates when she activates her first complaint."""
 
     __tablename__ = "victim_accounts"
+    __table_args__ = (UniqueConstraint("fc_issuer", "fc_sub"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -24,6 +25,9 @@ class VictimAccount(UserMixin, db.Model):
     push_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     email_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     notification_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # FranceConnect identity linked to the account: the key is (issuer, sub), never the email.
+    fc_issuer: Mapped[str | None] = mapped_column(String(200))
+    fc_sub: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session_token = None  # set when loaded from a session cookie

@@ -5,9 +5,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from webapp.assets import asset_url, minify_js
+from webapp.assets import Asset, asset_url, minify_js
+from webapp.compression import choose_encoding
 from webapp.pwa.icons import ICONS
 
 bp = Blueprint("pwa", __name__)
@@ -47,7 +48,16 @@ def service_worker_source() -> str:
 
 @bp.get("/sw.js")
 def service_worker():
-    response = Response(service_worker_source(), content_type="text/javascript")
+    """The worker, compressed once per version with the strongest setting (first visits are slow)."""
+    source = service_worker_source().encode()
+    cache = current_app.extensions.setdefault("service_worker", {})
+    worker = cache.get(source) or cache.setdefault(source, Asset("sw.js", source, "text/javascript"))
+    encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
+    body = worker.encoded(encoding)
+    response = Response(body, content_type="text/javascript")
+    if body is not worker.data:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
     return response

@@ -1,0 +1,1 @@
+from webapp.devidp import provider  # noqa: F401
